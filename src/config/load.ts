@@ -1,0 +1,144 @@
+/**
+ * Reading a configuration the way `keepalived -t` judges it: the file is read once, then
+ * parsed once per keepalived process (parent, checker, VRRP, BFD), each pass seeing only its
+ * own sections, followed by that process's validation. The model takes each section from the
+ * pass that owns it; diagnostics are collected from all passes.
+ */
+import { type Diagnostic, DiagnosticSink } from '../base/diagnostics.js';
+import { type ConfigFs, nodeConfigFs } from './fs.js';
+import { glob } from './glob.js';
+import { bfdSection } from './keywords/bfd.js';
+import { checkSection } from './keywords/check.js';
+import { globalSection } from './keywords/global.js';
+import { trackFileSection } from './keywords/track-file.js';
+import { vrrpSection } from './keywords/vrrp.js';
+import type { KeepalivedConfig } from './model.js';
+import {
+  type Environment,
+  type LineSource,
+  MissingParameterAbort,
+  ParseContext,
+  type Pass,
+} from './parser.js';
+import { type ConfigLine, ConfigReader } from './reader.js';
+
+export interface LoadOptions {
+  readonly path: string;
+  readonly configId?: string | undefined;
+  readonly cwd?: string;
+  readonly fs?: ConfigFs;
+  readonly env: Environment;
+  /** `-t`: keepalived's stricter number checks. */
+  readonly testMode?: boolean;
+}
+
+export interface LoadResult {
+  /** Undefined when no configuration file could be read at all. */
+  readonly config: KeepalivedConfig | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  /** What `keepalived -t` exits with for this configuration. */
+  readonly exitStatus: number;
+  readonly lineCount: number;
+}
+
+const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
+
+class CachedLines implements LineSource {
+  private readonly lines: ConfigLine[] = [];
+  private done = false;
+  constructor(private readonly reader: ConfigReader) {}
+  get(index: number): ConfigLine | undefined {
+    while (!this.done && this.lines.length <= index) {
+      const l = this.reader.readLine();
+      if (l) this.lines.push(l);
+      else {
+        this.done = true;
+        this.reader.finish();
+      }
+    }
+    return this.lines[index];
+  }
+  get count(): number {
+    return this.lines.length;
+  }
+}
+
+/** keepalived's check_conf_file(): the main file (or glob) must name one readable file. */
+function checkConfFile(path: string, cwd: string, fs: ConfigFs, sink: DiagnosticSink): boolean {
+  const res = glob(path, cwd, fs);
+  if (res.paths.length === 0) {
+    if (res.missingFiles || res.missingDirs) sink.report('ok', `Config files missing '${path}'.`);
+    return false;
+  }
+  let ok = true;
+  let matches = 0;
+  for (const p of res.paths) {
+    if (p.endsWith('/')) {
+      sink.report('ok', `Configuration file '${p}' is a directory - skipping`);
+      ok = false;
+      continue;
+    }
+    const info = fs.stat(p.startsWith('/') ? p : `${cwd}/${p}`);
+    if (!info || !info.isFile || info.executable) {
+      sink.report('ok', `Configuration file '${p}' is not a regular non-executable file - skipping`);
+      ok = false;
+      continue;
+    }
+    matches++;
+  }
+  if (ok && matches > 1) {
+    sink.report(
+      'multiple-files',
+      `WARNING, multiple configuration file matches of ${path}, starting with ${res.paths[0]}`,
+    );
+  }
+  return ok && matches > 0;
+}
+
+export function loadConfig(opts: LoadOptions): LoadResult {
+  const fs = opts.fs ?? nodeConfigFs;
+  const cwd = opts.cwd ?? process.cwd();
+  const sink = new DiagnosticSink();
+  if (!checkConfFile(opts.path, cwd, fs, sink)) {
+    return { config: undefined, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: 0 };
+  }
+  const reader = new ConfigReader({ fs, cwd, configId: opts.configId }, sink);
+  if (!reader.open(opts.path)) {
+    return { config: undefined, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: 0 };
+  }
+  const lines = new CachedLines(reader);
+  const contexts = new Map<Pass, ParseContext>();
+  const roots = [globalSection, vrrpSection, checkSection, bfdSection, trackFileSection];
+  try {
+    for (const pass of PASSES) {
+      const ctx = new ParseContext(
+        pass,
+        lines,
+        sink,
+        opts.env,
+        opts.testMode ?? false,
+        contexts.get('parent'),
+      );
+      contexts.set(pass, ctx);
+      ctx.run(roots.flatMap((m) => m.roots(pass)));
+      for (const m of roots) m.validate?.(ctx);
+    }
+  } catch (e) {
+    if (!(e instanceof MissingParameterAbort)) throw e;
+    return {
+      config: undefined,
+      diagnostics: sink.items,
+      exitStatus: sink.exitStatus(),
+      lineCount: lines.count,
+    };
+  }
+  const ctx = (p: Pass): ParseContext => contexts.get(p) as ParseContext;
+  const config: KeepalivedConfig = {
+    global: globalSection.build(ctx('parent')),
+    vrrp: vrrpSection.build(ctx('vrrp')),
+    lvs: checkSection.build(ctx('checker')),
+    bfd: bfdSection.build(ctx('bfd')),
+    trackFiles: trackFileSection.build(ctx('vrrp')),
+  };
+  return { config, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: lines.count };
+}

@@ -1,0 +1,296 @@
+/**
+ * The block structure of keepalived.conf, walked as keepalived 2.2.7's process_stream() and
+ * alloc_value_block() walk it, so that braces, unknown keywords and skipped blocks produce the
+ * same diagnostics on the same lines. Keyword tables (keywords/*.ts) give each keyword a
+ * handler and, for blocks, a sub-table.
+ */
+import type { ConfigErrKind, DiagnosticSink, SourceLoc } from '../base/diagnostics.js';
+import type { ConfigLine } from './reader.js';
+import { splitQuotedEscaped, splitWords } from './tokens.js';
+import type { ValueReport } from './values.js';
+
+/** keepalived runs one parse per process; each sees only its own sections as active. */
+export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
+export type Section = 'global' | 'vrrp' | 'check' | 'bfd' | 'track_file';
+
+export const ACTIVE_SECTIONS: Record<Pass, readonly Section[]> = {
+  parent: ['global'],
+  checker: ['check', 'bfd', 'track_file'],
+  vrrp: ['vrrp', 'bfd', 'track_file'],
+  bfd: ['bfd'],
+};
+
+/** Thrown when a keyword lacks its value: keepalived exits (status 2) at that point. */
+export class MissingParameterAbort extends Error {
+  constructor() {
+    super('missing parameter');
+  }
+}
+
+/** The words of one line, with keepalived's strvec_slot() behaviour for absent words. */
+export class Words {
+  constructor(
+    readonly words: readonly string[],
+    /** The logical line (keepalived's buf_extern), for handlers that re-split it. */
+    readonly raw: string,
+    private readonly ctx: ParseContext,
+  ) {}
+
+  get length(): number {
+    return this.words.length;
+  }
+
+  has(i: number): boolean {
+    return i < this.words.length;
+  }
+
+  /** Word i; reports keepalived's missing-parameter error and aborts the parse when absent. */
+  at(i: number): string {
+    const w = this.words[i];
+    if (w !== undefined) return w;
+    const first = this.words[0] ?? '***MISSING ***';
+    const prev = i > 0 ? this.words[i - 1] : undefined;
+    this.ctx.report(
+      'missing-parameter',
+      prev !== undefined
+        ? `*** Configuration line starting \`${first}\` is missing a parameter after keyword \`${prev}\` at word position ${i + 1}`
+        : `*** Configuration line starting \`${first}\` is missing a parameter at word position ${i + 1}`,
+    );
+    throw new MissingParameterAbort();
+  }
+
+  /** The words from i on, joined by single spaces (keepalived's make_strvec_str / set_value). */
+  from(i: number): string {
+    return this.words.slice(i).join(' ');
+  }
+}
+
+export type Handler = (ctx: ParseContext, w: Words) => void;
+
+export interface Keyword {
+  readonly name: string;
+  readonly handler?: Handler;
+  /** Makes this keyword a block; its lines are matched against this table. */
+  readonly sub?: readonly Keyword[];
+  /** Runs when the block ends (keepalived's sub_close_handler). */
+  readonly close?: (ctx: ParseContext) => void;
+}
+
+export interface RootKeyword extends Keyword {
+  readonly section: Section;
+}
+
+/** Typed slots for each section's parse state, created on first use. */
+export class StateKey<T> {
+  constructor(
+    readonly name: string,
+    readonly init: () => T,
+  ) {}
+}
+
+export interface Environment {
+  /** Network interfaces as `-t` would see them in this namespace. */
+  readonly interfaces: InterfaceLookup;
+  /** Whether a path exists and what it is; for script and file checks. */
+  readonly fileExists: (path: string) => boolean;
+}
+
+export interface InterfaceLookup {
+  exists(name: string): boolean;
+  isLoopback(name: string): boolean;
+}
+
+/** Lines by index, read on first demand (so a pass that stops early reads no further). */
+export interface LineSource {
+  get(index: number): ConfigLine | undefined;
+}
+
+export class ParseContext implements ValueReport {
+  private readonly states = new Map<StateKey<unknown>, unknown>();
+  private current: ConfigLine | undefined;
+  private index = 0;
+
+  constructor(
+    readonly pass: Pass,
+    private readonly lines: LineSource,
+    readonly sink: DiagnosticSink,
+    readonly env: Environment,
+    readonly testMode: boolean,
+    /** The parent pass's context: global_defs as the children inherit them. */
+    readonly parent: ParseContext | undefined,
+  ) {}
+
+  state<T>(key: StateKey<T>): T {
+    if (!this.states.has(key)) this.states.set(key, key.init());
+    return this.states.get(key) as T;
+  }
+
+  /** A section's state in the parent pass (e.g. global_defs), or a fresh default. */
+  parentState<T>(key: StateKey<T>): T {
+    return (this.parent ?? this).state(key);
+  }
+
+  loc(): SourceLoc | undefined {
+    return this.current ? { file: this.current.file, line: this.current.line } : undefined;
+  }
+
+  report(kind: ConfigErrKind, message: string, at?: SourceLoc): void {
+    const loc = at ?? this.loc();
+    this.sink.report(kind, message, loc);
+  }
+
+  /** A diagnostic keepalived prints with no line (checks over the whole config). */
+  reportGlobal(kind: ConfigErrKind, message: string): void {
+    this.sink.report(kind, message);
+  }
+
+  /** The next line's words, or undefined at the end; blank lines are skipped. */
+  nextLine(): { words: string[]; raw: string } | undefined {
+    for (;;) {
+      const line = this.lines.get(this.index++);
+      if (!line) break;
+      this.current = line;
+      const words = splitWords(line.text, (m) => this.report('unmatched-quote', m));
+      if (words) return { words, raw: line.text };
+    }
+    return undefined;
+  }
+
+  /** Words of the current line split shell-like (quotes, escapes), for script command lines. */
+  quotedWords(raw: string): string[] | undefined {
+    return splitQuotedEscaped(raw, (m) => this.report('unmatched-quote', m));
+  }
+
+  /**
+   * The lines of a `keyword { a b \n c }` value block (alloc_value_block), each as its words.
+   * Also takes values on the keyword's own line after `{`.
+   */
+  readValueBlock(w: Words): string[][] {
+    const out: string[][] = [];
+    let needBob = true;
+    let first: string[] | undefined;
+    let hadEob = false;
+    if (w.length > 1) {
+      if (w.words[1] === '{') {
+        needBob = false;
+        if (w.length > 2) {
+          first = w.words.slice(2);
+          if (first[first.length - 1] === '}') {
+            first.pop();
+            hadEob = true;
+          }
+        }
+      } else {
+        this.report('general-error', `Block ${w.words[0]} has extra parameters ${w.words[1]} ...`);
+      }
+    }
+    if (first) {
+      if (first.length > 0) out.push(first);
+      if (hadEob) return out;
+    }
+    for (;;) {
+      const next = this.nextLine();
+      if (!next) break;
+      let vec = next.words;
+      if (needBob) {
+        needBob = false;
+        if (vec[0] === '{') {
+          if (vec.length === 1) continue;
+          vec = vec.slice(1);
+        }
+        // keepalived only logs "'{' missing from beginning of block" (no config error).
+      }
+      let eob = false;
+      if (vec[vec.length - 1] === '}') {
+        if (vec.length === 1) break;
+        eob = true;
+        vec = vec.slice(0, -1);
+      }
+      if (vec.length > 0) out.push(vec);
+      if (eob) break;
+    }
+    return out;
+  }
+
+  // ---- process_stream ----
+
+  private skipSublevel = 0;
+  private kwLevel = 0;
+
+  /** Handlers call this to ignore the rest of the current block (keepalived's skip_block). */
+  skipBlock(needBlockStart: boolean): void {
+    this.skipSublevel = needBlockStart ? -1 : 1;
+  }
+
+  run(roots: readonly RootKeyword[]): void {
+    const active = new Set(ACTIVE_SECTIONS[this.pass]);
+    const table: Keyword[] = roots.map((k) =>
+      active.has(k.section) ? k : { name: k.name, inactive: true as const },
+    ) as Keyword[];
+    this.processStream(table, false);
+  }
+
+  /** Returns true when a skipped block ended the enclosing level (keepalived's ret_err). */
+  private processStream(table: readonly Keyword[], needBobIn: boolean): boolean {
+    let needBob = needBobIn;
+    let bobNeeded = false;
+    const byName = new Map<string, Keyword>();
+    for (const k of table) if (!byName.has(k.name)) byName.set(k.name, k);
+    for (;;) {
+      const line = this.nextLine();
+      if (!line) return false;
+      const words = line.words;
+      let str = words[0] as string;
+      if (this.skipSublevel === -1) {
+        if (str === '{') {
+          this.skipSublevel = 1;
+          needBob = false;
+          continue;
+        }
+        this.skipSublevel = 0;
+      }
+      if (this.skipSublevel) {
+        for (const s of words) {
+          str = s;
+          if (s === '{') this.skipSublevel++;
+          else if (s === '}' && --this.skipSublevel === 0) break;
+        }
+        if (str === '}' && this.skipSublevel === 0 && this.kwLevel > 0) return true;
+        continue;
+      }
+      if (needBob) {
+        needBob = false;
+        if (str === '{' && this.kwLevel > 0) continue;
+        this.report('missing-bob', "Missing '{' at beginning of configuration block");
+      } else if (str === '{') {
+        this.report('unexpected-bob', "Unexpected '{' - ignoring");
+        continue;
+      }
+      if (str === '}' && this.kwLevel > 0) return false;
+
+      const kw = byName.get(str);
+      if (!kw) {
+        this.report('unknown-keyword', `Unknown keyword '${str}'`);
+        continue;
+      }
+      if ((kw as { inactive?: true }).inactive) {
+        this.skipSublevel = words[words.length - 1] === '{' ? 1 : -1;
+        continue;
+      }
+      let vec = words;
+      if (kw.sub) {
+        if (vec[vec.length - 1] === '{') {
+          vec = vec.slice(0, -1);
+          bobNeeded = false;
+        } else bobNeeded = true;
+      }
+      kw.handler?.(this, new Words(vec, line.raw, this));
+      if (kw.sub) {
+        this.kwLevel++;
+        const skipped = this.processStream(kw.sub, bobNeeded);
+        this.kwLevel--;
+        if (!skipped) kw.close?.(this);
+      }
+    }
+  }
+}
