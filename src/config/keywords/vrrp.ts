@@ -1,27 +1,16 @@
-/** VRRP root keywords (keepalived vrrp/vrrp_parser.c). */
+/** The VRRP section: vrrp_instance plus its supporting blocks, in keepalived's root order. */
 import type { VrrpConfig } from '../model/vrrp.js';
-import { type RootKeyword, StateKey } from '../parser.js';
 import type { SectionModule } from '../section.js';
-
-interface VrrpDraft {
-  instances: { name: string }[];
-}
-
-export const VRRP = new StateKey<VrrpDraft>('vrrp', () => ({ instances: [] }));
-
-const roots: RootKeyword[] = [
-  {
-    name: 'vrrp_instance',
-    section: 'vrrp',
-    handler: (ctx, w) => {
-      ctx.state(VRRP).instances.push({ name: w.at(1) });
-    },
-    sub: [],
-  },
-];
+import { buildVrrpInstances, validateVrrpInstances, vrrpInstanceRoots } from './vrrp-instance.js';
+import { buildVrrpExtras, validateVrrpTracking, vrrpTrackingRoots } from './vrrp-tracking.js';
 
 export const vrrpSection: SectionModule<VrrpConfig> = {
   name: 'vrrp',
-  roots: () => roots,
-  build: (ctx) => ({ instances: ctx.state(VRRP).instances }),
+  roots: () => [...vrrpTrackingRoots, ...vrrpInstanceRoots],
+  validate: (ctx) => {
+    if (ctx.pass !== 'vrrp') return;
+    validateVrrpTracking(ctx);
+    validateVrrpInstances(ctx);
+  },
+  build: (ctx) => ({ instances: buildVrrpInstances(ctx), ...buildVrrpExtras(ctx) }),
 };

@@ -1,8 +1,9 @@
-/** VRRP: instances, sync groups, scripts, tracked processes, static addresses/routes/rules. */
-export interface VrrpConfig {
-  readonly instances: readonly VrrpInstanceConfig[];
-}
+/** The VRRP section: instances plus the blocks they use. */
+import type { VrrpExtrasConfig } from './vrrp-extras.js';
+import type { VrrpInstanceConfig } from './vrrp-instance.js';
 
-export interface VrrpInstanceConfig {
-  readonly name: string;
-}
+export type { VrrpInstanceConfig };
+
+export type VrrpConfig = {
+  readonly instances: readonly VrrpInstanceConfig[];
+} & VrrpExtrasConfig;
