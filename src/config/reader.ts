@@ -80,8 +80,12 @@ export class ConfigReader {
 
   /** Where a diagnostic raised now would point: the file being read and its current line. */
   loc(): SourceLoc | undefined {
-    const top = this.stack[this.stack.length - 1]?.current;
-    return top ? { file: top.path, line: top.lineNo } : undefined;
+    // While an include is being opened, keepalived points at the line of the includer.
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const f = this.stack[i]?.current;
+      if (f) return { file: f.path, line: f.lineNo };
+    }
+    return undefined;
   }
 
   private report(kind: Parameters<DiagnosticSink['report']>[0], message: string): void {
@@ -117,9 +121,10 @@ export class ConfigReader {
 
   // ---- files and includes ----
 
-  private fileError(errorType: number, message: string): void {
+  /** `includeType`: of the include being opened (keepalived has pushed it already). */
+  private fileError(errorType: number, message: string, includeType?: number): void {
     const top = this.stack[this.stack.length - 1];
-    const flags = this.includeCheck | (top ? top.includeType : 0);
+    const flags = this.includeCheck | (includeType ?? (top ? top.includeType : 0));
     this.report(flags & errorType ? 'file-not-found' : 'ok', message);
   }
 
@@ -128,14 +133,14 @@ export class ConfigReader {
     const flags = this.includeCheck | includeType;
     if (res.paths.length === 0) {
       if (res.missingFiles || res.missingDirs) {
-        this.fileError(/\{/.test(pattern) ? Include.b : Include.m, `Config files missing '${pattern}'.`);
+        this.fileError(/\{/.test(pattern) ? Include.b : Include.m, `Config files missing '${pattern}'.`, includeType);
       } else if (res.haveWildcards && flags & Include.w) {
-        this.fileError(Include.w, `No config files matched '${pattern}'.`);
+        this.fileError(Include.w, `No config files matched '${pattern}'.`, includeType);
       }
       return false;
     }
     if (res.missingFiles || res.missingDirs) {
-      this.fileError(Include.b, `Some config files missing: "${pattern}".`);
+      this.fileError(Include.b, `Some config files missing: "${pattern}".`, includeType);
       if (flags & Include.b) return false;
     }
     const entry: GlobEntry = {
@@ -178,6 +183,11 @@ export class ConfigReader {
           'fatal',
           `Configuration file '${path}' is ${info.size} bytes, over the ${MAX_CONFIG_FILE_BYTES} byte limit - skipping`,
         );
+        continue;
+      }
+      if (this.stack.some((e) => e.current?.path === abs)) {
+        // keepalived recurses until it runs out of file descriptors; we stop at the loop.
+        this.report('general-error', `Configuration file '${path}' is already being read (include loop) - skipping`);
         continue;
       }
       const bytes = fs.readFile(abs);
