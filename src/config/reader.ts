@@ -133,7 +133,11 @@ export class ConfigReader {
     const flags = this.includeCheck | includeType;
     if (res.paths.length === 0) {
       if (res.missingFiles || res.missingDirs) {
-        this.fileError(/\{/.test(pattern) ? Include.b : Include.m, `Config files missing '${pattern}'.`, includeType);
+        this.fileError(
+          /\{/.test(pattern) ? Include.b : Include.m,
+          `Config files missing '${pattern}'.`,
+          includeType,
+        );
       } else if (res.haveWildcards && flags & Include.w) {
         this.fileError(Include.w, `No config files matched '${pattern}'.`, includeType);
       }
@@ -187,7 +191,10 @@ export class ConfigReader {
       }
       if (this.stack.some((e) => e.current?.path === abs)) {
         // keepalived recurses until it runs out of file descriptors; we stop at the loop.
-        this.report('general-error', `Configuration file '${path}' is already being read (include loop) - skipping`);
+        this.report(
+          'general-error',
+          `Configuration file '${path}' is already being read (include loop) - skipping`,
+        );
         continue;
       }
       const bytes = fs.readFile(abs);
