@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests and the lab use. keepalived is the reference implementation we
 # compare against; tshark dissects our packets; nginx-light is the seed's service.
-debs=(iproute2 nftables keepalived tshark tcpdump nginx-light curl procps build-essential python3)
+debs=(iproute2 nftables keepalived tshark tcpdump nginx-light curl procps time build-essential python3)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,7 +19,7 @@ export interface ConfigFs {
 }
 
 /** Larger config files are refused rather than read into memory. */
-export const MAX_CONFIG_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_CONFIG_FILE_BYTES = 64 * 1024 * 1024;
 
 export const nodeConfigFs: ConfigFs = {
   stat(path) {

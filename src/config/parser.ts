@@ -145,11 +145,12 @@ export class ParseContext implements ValueReport {
   }
 
   /** The next line's words, or undefined at the end; blank lines are skipped. */
-  nextLine(): { words: string[]; raw: string } | undefined {
+  nextLine(): { words: readonly string[]; raw: string } | undefined {
     for (;;) {
       const line = this.lines.get(this.index++);
       if (!line) break;
       this.current = line;
+      // Split again in every pass, as keepalived does: cheaper than keeping 4 words per line.
       const words = splitWords(line.text, (m) => this.report('unmatched-quote', m));
       if (words) return { words, raw: line.text };
     }
@@ -206,7 +207,7 @@ export class ParseContext implements ValueReport {
         eob = true;
         vec = vec.slice(0, -1);
       }
-      if (vec.length > 0) out.push(vec);
+      if (vec.length > 0) out.push([...vec]);
       if (eob) break;
     }
     return out;
