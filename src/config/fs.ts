@@ -2,7 +2,7 @@
  * The file-system port the config reader uses, so the reader is testable on an in-memory tree.
  * `nodeConfigFs` is the adapter on the real file system.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 
 export interface FileInfo {
   readonly isFile: boolean;
@@ -14,6 +14,8 @@ export interface FileInfo {
 export interface ConfigFs {
   stat(path: string): FileInfo | undefined;
   readdir(path: string): string[] | undefined;
+  /** access(2) R_OK: whether this process may read the file. */
+  canRead(path: string): boolean;
   /** The file's bytes, or an error text such as "Permission denied". */
   readFile(path: string): Buffer | { error: string };
 }
@@ -42,6 +44,14 @@ export const nodeConfigFs: ConfigFs = {
       return undefined;
     }
   },
+  canRead(path) {
+    try {
+      accessSync(path, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
   readFile(path) {
     try {
       return readFileSync(path);
@@ -61,7 +71,8 @@ export const nodeConfigFs: ConfigFs = {
 };
 
 /** An in-memory tree for tests: paths are absolute, directories implied by file paths. */
-export function memoryConfigFs(files: Record<string, string | Buffer>): ConfigFs {
+export function memoryConfigFs(files: Record<string, string | Buffer>, unreadablePaths: string[] = []): ConfigFs {
+  const unreadable = new Set(unreadablePaths);
   const dirs = new Set<string>(['/']);
   for (const p of Object.keys(files)) {
     const parts = p.split('/');
@@ -86,7 +97,11 @@ export function memoryConfigFs(files: Record<string, string | Buffer>): ConfigFs
       }
       return [...names];
     },
+    canRead(path) {
+      return files[norm(path)] !== undefined && !unreadable.has(norm(path));
+    },
     readFile(path) {
+      if (unreadable.has(norm(path))) return { error: 'Permission denied' };
       const f = files[norm(path)];
       if (f === undefined) return { error: 'No such file or directory' };
       return typeof f === 'string' ? Buffer.from(f) : f;

@@ -63,34 +63,42 @@ class CachedLines implements LineSource {
   }
 }
 
-/** keepalived's check_conf_file(): the main file (or glob) must name one readable file. */
+/**
+ * keepalived's check_conf_file(): the main file (or glob) must name one readable file.
+ * keepalived -t exits 0 when the file is missing or a directory (it reports with no error
+ * class); we report those as "cannot run" (exit 4) so that `-t && reload` cannot pass on a
+ * config that is not there.
+ */
 function checkConfFile(path: string, cwd: string, fs: ConfigFs, sink: DiagnosticSink): boolean {
   const res = glob(path, cwd, fs);
   if (res.paths.length === 0) {
-    if (res.missingFiles || res.missingDirs) sink.report('ok', `Config files missing '${path}'.`);
+    sink.report('file-not-found', `Unable to find configuration file ${path}`);
     return false;
   }
   let ok = true;
   let matches = 0;
   for (const p of res.paths) {
     if (p.endsWith('/')) {
-      sink.report('ok', `Configuration file '${p}' is a directory - skipping`);
+      sink.report('file-not-found', `Configuration file '${p}' is a directory - skipping`);
       ok = false;
       continue;
     }
-    const info = fs.stat(p.startsWith('/') ? p : `${cwd}/${p}`);
+    const abs = p.startsWith('/') ? p : `${cwd}/${p}`;
+    const info = fs.stat(abs);
     if (!info || !info.isFile || info.executable) {
-      sink.report('ok', `Configuration file '${p}' is not a regular non-executable file - skipping`);
+      sink.report('file-not-found', `Configuration file '${p}' is not a regular non-executable file - skipping`);
       ok = false;
       continue;
+    }
+    if (!fs.canRead(abs)) {
+      sink.report('file-not-found', `Unable to read configuration file ${p}`);
+      ok = false;
+      break;
     }
     matches++;
   }
   if (ok && matches > 1) {
-    sink.report(
-      'multiple-files',
-      `WARNING, multiple configuration file matches of ${path}, starting with ${res.paths[0]}`,
-    );
+    sink.report('multiple-files', `WARNING, multiple configuration file matches of ${path}, starting with ${res.paths[0]}`);
   }
   return ok && matches > 0;
 }
