@@ -1,0 +1,42 @@
+/**
+ * Typed access to the native addon (native/src/rawsock.c): raw IP sockets received with their
+ * metadata, multicast membership, AF_PACKET frames. The only module that loads it.
+ */
+import { createRequire } from 'node:module';
+
+export interface RawPacket {
+  /** IPv4: the whole IP packet (header included); IPv6: the payload only. */
+  readonly data: Buffer;
+  readonly src: string;
+  readonly dst: string;
+  /** TTL (IPv4) or hop limit (IPv6) as received; -1 when the kernel gave none. */
+  readonly ttl: number;
+  readonly ifindex: number;
+  /** 1 when the packet was larger than the receive buffer. */
+  readonly truncated: number;
+}
+
+export interface RawSockAddon {
+  openRaw(family: 4 | 6, protocol: number, ifname?: string | null): number;
+  setHeaderIncluded(fd: number, on: 0 | 1): void;
+  membership(fd: number, family: 4 | 6, group: string, ifindex: number, join: boolean): void;
+  setMulticastInterface(fd: number, family: 4 | 6, ifindex: number, src?: string | null): void;
+  bindAddress(fd: number, family: 4 | 6, address: string): void;
+  send(fd: number, family: 4 | 6, payload: Buffer, dst: string, ifindex?: number): number;
+  /** Calls back with batches of packets as the socket becomes readable; returns stop(). */
+  startReceive(fd: number, family: 4 | 6, cb: (err: Error | null, packets: RawPacket[]) => void): () => void;
+  openPacket(ifindex: number): number;
+  sendFrame(fd: number, ifindex: number, frame: Buffer): number;
+  close(fd: number): void;
+}
+
+let loaded: RawSockAddon | undefined;
+
+/** Loads build/Release/rawsock.node (built by `npm ci`). */
+export function rawsock(): RawSockAddon {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    loaded = require('../../../build/Release/rawsock.node') as RawSockAddon;
+  }
+  return loaded;
+}
