@@ -71,7 +71,10 @@ export const nodeConfigFs: ConfigFs = {
 };
 
 /** An in-memory tree for tests: paths are absolute, directories implied by file paths. */
-export function memoryConfigFs(files: Record<string, string | Buffer>, unreadablePaths: string[] = []): ConfigFs {
+export function memoryConfigFs(
+  files: Record<string, string | Buffer>,
+  unreadablePaths: string[] = [],
+): ConfigFs {
   const unreadable = new Set(unreadablePaths);
   const dirs = new Set<string>(['/']);
   for (const p of Object.keys(files)) {

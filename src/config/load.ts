@@ -86,7 +86,10 @@ function checkConfFile(path: string, cwd: string, fs: ConfigFs, sink: Diagnostic
     const abs = p.startsWith('/') ? p : `${cwd}/${p}`;
     const info = fs.stat(abs);
     if (!info || !info.isFile || info.executable) {
-      sink.report('file-not-found', `Configuration file '${p}' is not a regular non-executable file - skipping`);
+      sink.report(
+        'file-not-found',
+        `Configuration file '${p}' is not a regular non-executable file - skipping`,
+      );
       ok = false;
       continue;
     }
@@ -98,7 +101,10 @@ function checkConfFile(path: string, cwd: string, fs: ConfigFs, sink: Diagnostic
     matches++;
   }
   if (ok && matches > 1) {
-    sink.report('multiple-files', `WARNING, multiple configuration file matches of ${path}, starting with ${res.paths[0]}`);
+    sink.report(
+      'multiple-files',
+      `WARNING, multiple configuration file matches of ${path}, starting with ${res.paths[0]}`,
+    );
   }
   return ok && matches > 0;
 }
