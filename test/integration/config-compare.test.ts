@@ -60,7 +60,13 @@ describe('keepalived-ts -t judges configs as keepalived -t does', {
         const known = KNOWN[base];
         test(base, known ? { todo: known } : {}, () => {
           const c = compareConfigTest(file, { ns, cwd: file.slice(0, file.lastIndexOf('/')) });
-          if (!c.same) throw new Error(describeComparison(file, c));
+          if (c.same) return;
+          // A known difference is already explained in its todo reason: keep the log short.
+          if (known)
+            throw new Error(
+              `still differs: ${c.onlyReference.length} places only keepalived reports, ${c.onlyOurs.length} only we report`,
+            );
+          throw new Error(describeComparison(file, c));
         });
       }
     });
