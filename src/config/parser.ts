@@ -93,6 +93,8 @@ export interface Environment {
   readonly interfaces: InterfaceLookup;
   /** Whether a path exists and what it is; for script and file checks. */
   readonly fileExists: (path: string) => boolean;
+  /** What a path is, following symlinks as stat(2) does; undefined when it does not exist. */
+  readonly pathKind?: (path: string) => 'file' | 'directory' | 'other' | undefined;
 }
 
 export interface InterfaceLookup {

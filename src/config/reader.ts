@@ -227,10 +227,13 @@ export class ConfigReader {
         if (end - f.pos > MAXBUF - 1) end = f.pos + MAXBUF - 1;
         let chunk = f.text.slice(f.pos, end);
         f.pos = end;
-        // C strings end at the first NUL; the newline after it is then not seen either.
+        // C strings end at the first NUL.
         const nul = chunk.indexOf('\0');
         if (nul >= 0) chunk = chunk.slice(0, nul);
-        if (chunk.endsWith('\n')) f.lineNo++;
+        // keepalived's VRRP and checker processes read a copy of the config in which every
+        // fgets() chunk became a line of its own (a long line is two, a line cut at a NUL is
+        // one): number lines as they do, since they report on almost everything.
+        f.lineNo++;
         return chunk;
       }
       // This file is done: the next file of the same glob, else back to the includer.

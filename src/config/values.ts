@@ -17,8 +17,11 @@ export interface ValueReport {
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
-/** keepalived's TIMER_MAXIMUM in microseconds (UINT_MAX µs, about 71 minutes). */
-export const TIMER_MAXIMUM_US = UINT_MAX;
+/**
+ * keepalived's TIMER_MAXIMUM (ULONG_MAX - 1 µs). A double cannot hold it exactly, so the
+ * range printed for a huge value may differ in its last digits; the verdict does not.
+ */
+export const TIMER_MAXIMUM_US = 2 ** 64 - 2;
 export const TIMER_HZ_DIGITS = 6;
 
 /** strtol/strtoul with base 10 (or 0/16): the longest valid prefix and whether all was used. */

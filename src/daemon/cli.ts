@@ -2,7 +2,7 @@
  * `keepalived-ts`: keepalived's command line. `-t` checks a configuration with keepalived's
  * diagnostics and exit statuses; `--dump-config` prints the model as JSON.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
 import { loadConfig } from '../config/load.js';
@@ -80,11 +80,20 @@ export function distinctDiagnostics(items: readonly Diagnostic[]): Diagnostic[] 
   });
 }
 
+function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
 function check(o: CliOptions) {
   return loadConfig({
     path: o.configFile,
     configId: o.configId ?? defaultConfigId(),
-    env: { interfaces: sysfsInterfaces, fileExists: existsSync },
+    env: { interfaces: sysfsInterfaces, fileExists: existsSync, pathKind },
     testMode: o.configTest !== undefined,
   });
 }

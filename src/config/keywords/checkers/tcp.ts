@@ -1,0 +1,66 @@
+/**
+ * TCP_CHECK, PING_CHECK and UDP_CHECK (keepalived check/check_tcp.c, check_ping.c,
+ * check_udp.c): connection checkers whose blocks add little to the common keywords.
+ */
+import type { Keyword, ParseContext } from '../../parser.js';
+import { commonKeywords } from './common.js';
+import {
+  beginChecker,
+  buildConn,
+  buildTiming,
+  CHECKER,
+  type CheckerFrame,
+  checkConnOpts,
+  endChecker,
+  newConn,
+  queueChecker,
+  TIMER_HZ,
+} from './state.js';
+
+/** The defaults queue_checker() gives: one retry, one second between retries. */
+export const STANDARD_DEFAULTS = { retry: 1, delayBeforeRetryUs: 1 * TIMER_HZ } as const;
+
+/** The frame of the block being closed, with a connection (all three always have one). */
+function closing(
+  ctx: ParseContext,
+): (CheckerFrame & { conn: NonNullable<CheckerFrame['conn']> }) | undefined {
+  const f = ctx.state(CHECKER).frame;
+  endChecker(ctx);
+  return f?.conn ? { ...f, conn: f.conn } : undefined;
+}
+
+export const tcpCheck: Keyword = {
+  name: 'TCP_CHECK',
+  handler: (ctx) => {
+    beginChecker(ctx, newConn(ctx));
+  },
+  sub: commonKeywords(true),
+  close: (ctx) => {
+    const f = closing(ctx);
+    if (!f || !checkConnOpts(ctx, f.conn)) return;
+    queueChecker(ctx, {
+      type: 'TCP_CHECK',
+      loc: f.loc,
+      connection: buildConn(f.conn),
+      ...buildTiming(f.timing, STANDARD_DEFAULTS),
+    });
+  },
+};
+
+export const pingCheck: Keyword = {
+  name: 'PING_CHECK',
+  handler: (ctx) => {
+    beginChecker(ctx, newConn(ctx));
+  },
+  sub: commonKeywords(true),
+  close: (ctx) => {
+    const f = closing(ctx);
+    if (!f || !checkConnOpts(ctx, f.conn)) return;
+    queueChecker(ctx, {
+      type: 'PING_CHECK',
+      loc: f.loc,
+      connection: buildConn(f.conn),
+      ...buildTiming(f.timing, STANDARD_DEFAULTS),
+    });
+  },
+};
