@@ -9,6 +9,10 @@ import type { ConfigLine } from './reader.js';
 import { splitQuotedEscaped, splitWords } from './tokens.js';
 import type { ValueReport } from './values.js';
 
+const PLAIN_SKIP = /[{}"]/;
+/** Each keyword table's index by name, built once per table. */
+const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Keyword>>();
+
 /** keepalived runs one parse per process; each sees only its own sections as active. */
 export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
 export type Section = 'global' | 'vrrp' | 'check' | 'bfd' | 'track_file';
@@ -146,6 +150,19 @@ export class ParseContext implements ValueReport {
     this.sink.report(kind, message);
   }
 
+  /**
+   * Inside a skipped block only braces matter: lines without `{`, `}` or a quote (which could
+   * hide a brace word or be unmatched) cannot change anything, so they are passed over unsplit.
+   */
+  private skipPlainLines(): void {
+    for (;;) {
+      const line = this.lines.get(this.index);
+      if (!line || PLAIN_SKIP.test(line.text)) return;
+      this.current = line;
+      this.index++;
+    }
+  }
+
   /** The next line's words, or undefined at the end; blank lines are skipped. */
   nextLine(): { words: readonly string[]; raw: string } | undefined {
     for (;;) {
@@ -237,9 +254,15 @@ export class ParseContext implements ValueReport {
   private processStream(table: readonly Keyword[], needBobIn: boolean): boolean {
     let needBob = needBobIn;
     let bobNeeded = false;
-    const byName = new Map<string, Keyword>();
-    for (const k of table) if (!byName.has(k.name)) byName.set(k.name, k);
+    let byName = TABLE_INDEX.get(table);
+    if (!byName) {
+      // keepalived scans in order, so the first keyword of a name wins.
+      byName = new Map<string, Keyword>();
+      for (const k of table) if (!byName.has(k.name)) byName.set(k.name, k);
+      TABLE_INDEX.set(table, byName);
+    }
     for (;;) {
+      if (this.skipSublevel > 0) this.skipPlainLines();
       const line = this.nextLine();
       if (!line) return false;
       const words = line.words;

@@ -4,8 +4,11 @@
  * used for script command lines).
  */
 
-const WHITE = ' \t\f\n\r\v';
-const isWhite = (c: string | undefined): boolean => c !== undefined && WHITE.includes(c);
+/** keepalived's WHITE_SPACE: space, \t, \f, \n, \r, \v. */
+function isWhiteCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+const isWhite = (c: string | undefined): boolean => c !== undefined && isWhiteCode(c.charCodeAt(0));
 
 export type QuoteError = (message: string) => void;
 
@@ -15,9 +18,9 @@ export function splitWords(line: string, onError: QuoteError): string[] | undefi
   let i = 0;
   const n = line.length;
   for (;;) {
-    while (i < n && isWhite(line[i])) i++;
+    while (i < n && isWhiteCode(line.charCodeAt(i))) i++;
     if (i >= n) break;
-    if (line[i] === '"') {
+    if (line.charCodeAt(i) === 34) {
       const close = line.indexOf('"', i + 1);
       if (close < 0) {
         onError(`Unmatched quote: '${line}'`);
@@ -27,7 +30,7 @@ export function splitWords(line: string, onError: QuoteError): string[] | undefi
       i = close + 1;
     } else {
       const s = i;
-      while (i < n && !isWhite(line[i]) && line[i] !== '"') i++;
+      for (let c = line.charCodeAt(i); i < n && !isWhiteCode(c) && c !== 34; c = line.charCodeAt(++i));
       words.push(line.slice(s, i));
     }
   }
