@@ -70,6 +70,8 @@ export const ConfigTestExit = {
   errors: 5,
   /** Scripts configured while script security is off. */
   security: 6,
+  /** An include made mandatory by include_check / -e could not be read (KEEPALIVED_EXIT_NO_CONFIG). */
+  noConfig: 6,
 } as const;
 
 /** Collects diagnostics in order; never throws. */

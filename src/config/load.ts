@@ -4,7 +4,7 @@
  * own sections, followed by that process's validation. The model takes each section from the
  * pass that owns it; diagnostics are collected from all passes.
  */
-import { type Diagnostic, DiagnosticSink } from '../base/diagnostics.js';
+import { ConfigTestExit, type Diagnostic, DiagnosticSink } from '../base/diagnostics.js';
 import { type ConfigFs, nodeConfigFs } from './fs.js';
 import { glob } from './glob.js';
 import { bfdSection } from './keywords/bfd.js';
@@ -20,7 +20,7 @@ import {
   ParseContext,
   type Pass,
 } from './parser.js';
-import { type ConfigLine, ConfigReader } from './reader.js';
+import { type ConfigLine, ConfigReader, Include } from './reader.js';
 
 export interface LoadOptions {
   readonly path: string;
@@ -28,6 +28,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   readonly fs?: ConfigFs;
   readonly env: Environment;
+  /** `-e` / `--all-config`: every include must exist and be readable. */
+  readonly allConfig?: boolean;
   /** `-t`: keepalived's stricter number checks. */
   readonly testMode?: boolean;
 }
@@ -57,6 +59,9 @@ class CachedLines implements LineSource {
       }
     }
     return this.lines[index];
+  }
+  setIncludeCheck(flags: number): void {
+    this.reader.setIncludeCheck(flags);
   }
   get count(): number {
     return this.lines.length;
@@ -116,7 +121,10 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   if (!checkConfFile(opts.path, cwd, fs, sink)) {
     return { config: undefined, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: 0 };
   }
-  const reader = new ConfigReader({ fs, cwd, configId: opts.configId }, sink);
+  const reader = new ConfigReader(
+    { fs, cwd, configId: opts.configId, includeCheck: opts.allConfig ? Include.r | Include.m | Include.w | Include.b : 0 },
+    sink,
+  );
   if (!reader.open(opts.path)) {
     return { config: undefined, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: 0 };
   }
@@ -136,6 +144,15 @@ export function loadConfig(opts: LoadOptions): LoadResult {
       contexts.set(pass, ctx);
       ctx.run(roots.flatMap((m) => m.roots(pass)));
       for (const m of roots) m.validate?.(ctx);
+      if (pass === 'parent' && reader.hadFileError) {
+        // keepalived stops after reading when a checked include failed: "no config" (6).
+        return {
+          config: undefined,
+          diagnostics: sink.items,
+          exitStatus: ConfigTestExit.noConfig,
+          lineCount: lines.count,
+        };
+      }
     }
   } catch (e) {
     if (!(e instanceof MissingParameterAbort)) throw e;

@@ -109,6 +109,8 @@ export interface InterfaceLookup {
 /** Lines by index, read on first demand (so a pass that stops early reads no further). */
 export interface LineSource {
   get(index: number): ConfigLine | undefined;
+  /** include_check: how later includes are judged (the reader is still reading). */
+  setIncludeCheck?(flags: number): void;
 }
 
 export class ParseContext implements ValueReport {
@@ -129,6 +131,11 @@ export class ParseContext implements ValueReport {
   state<T>(key: StateKey<T>): T {
     if (!this.states.has(key)) this.states.set(key, key.init());
     return this.states.get(key) as T;
+  }
+
+  /** global_defs' include_check takes effect for the includes read after it. */
+  setIncludeCheck(flags: number): void {
+    this.lines.setIncludeCheck?.(flags);
   }
 
   /** A section's state in the parent pass (e.g. global_defs), or a fresh default. */

@@ -30,6 +30,8 @@ export interface ReaderOptions {
   /** `-i` / `--config-id`; keepalived defaults it to the host name up to the first '.'. */
   readonly configId: string | undefined;
   readonly random?: (min: number, max: number) => number;
+  /** `-e` / global_defs include_check: Include flags applied to every include. */
+  readonly includeCheck?: number;
 }
 
 interface OpenFile {
@@ -61,7 +63,9 @@ export class ConfigReader {
   private multilineSeqDepth = 0;
   private lineResidue: string | undefined;
   private definingMultiline: Definition | undefined;
-  private includeCheck = 0;
+  private includeCheck: number;
+  /** An include failed a check that include_check / -e made fatal (config_file_error). */
+  hadFileError = false;
   blockDepth = 0;
   private eof = false;
 
@@ -70,6 +74,7 @@ export class ConfigReader {
     sink?: DiagnosticSink,
   ) {
     this.sink = sink ?? new DiagnosticSink();
+    this.includeCheck = opts.includeCheck ?? 0;
     const random = opts.random ?? ((min, max) => min + Math.floor(Math.random() * (max - min + 1)));
     this.defs = new Definitions({
       cwd: () => this.currentDir(),
@@ -94,6 +99,10 @@ export class ConfigReader {
 
   private currentDir(): string {
     return this.stack[this.stack.length - 1]?.current?.dir ?? this.opts.cwd;
+  }
+
+  setIncludeCheck(flags: number): void {
+    this.includeCheck = flags;
   }
 
   /** Opens the main configuration file (or glob), as init_data() does. */
@@ -125,6 +134,7 @@ export class ConfigReader {
   private fileError(errorType: number, message: string, includeType?: number): void {
     const top = this.stack[this.stack.length - 1];
     const flags = this.includeCheck | (includeType ?? (top ? top.includeType : 0));
+    if (flags & errorType) this.hadFileError = true;
     this.report(flags & errorType ? 'file-not-found' : 'ok', message);
   }
 

@@ -95,6 +95,7 @@ function check(o: CliOptions) {
     configId: o.configId ?? defaultConfigId(),
     env: { interfaces: sysfsInterfaces, fileExists: existsSync, pathKind },
     testMode: o.configTest !== undefined,
+    allConfig: o.allConfig,
   });
 }
 

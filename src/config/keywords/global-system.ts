@@ -84,6 +84,7 @@ export function includeCheck(ctx: ParseContext, w: Words): void {
   const g = ctx.state(GLOBAL);
   if (w.length < 2) {
     g.includeCheck = Include.r | Include.m | Include.w | Include.b;
+    ctx.setIncludeCheck(g.includeCheck);
     return;
   }
   let flags = g.includeCheck ?? 0;
@@ -108,4 +109,5 @@ export function includeCheck(ctx: ParseContext, w: Words): void {
     else flags &= ~bit;
   }
   g.includeCheck = flags;
+  ctx.setIncludeCheck(flags);
 }
