@@ -9,7 +9,7 @@ import { type ConfigFs, nodeConfigFs } from './fs.js';
 import { glob } from './glob.js';
 import { bfdSection } from './keywords/bfd.js';
 import { checkSection } from './keywords/check.js';
-import { globalSection } from './keywords/global.js';
+import { GLOBAL, globalSection } from './keywords/global.js';
 import { trackFileSection } from './keywords/track-file.js';
 import { vrrpSection } from './keywords/vrrp.js';
 import type { KeepalivedConfig } from './model.js';
@@ -122,7 +122,12 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     return { config: undefined, diagnostics: sink.items, exitStatus: sink.exitStatus(), lineCount: 0 };
   }
   const reader = new ConfigReader(
-    { fs, cwd, configId: opts.configId, includeCheck: opts.allConfig ? Include.r | Include.m | Include.w | Include.b : 0 },
+    {
+      fs,
+      cwd,
+      configId: opts.configId,
+      includeCheck: opts.allConfig ? Include.r | Include.m | Include.w | Include.b : 0,
+    },
     sink,
   );
   if (!reader.open(opts.path)) {
@@ -132,18 +137,30 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const contexts = new Map<Pass, ParseContext>();
   const roots = [globalSection, vrrpSection, checkSection, bfdSection, trackFileSection];
   try {
+    let env = opts.env;
     for (const pass of PASSES) {
-      const ctx = new ParseContext(
-        pass,
-        lines,
-        sink,
-        opts.env,
-        opts.testMode ?? false,
-        contexts.get('parent'),
-      );
+      const ctx = new ParseContext(pass, lines, sink, env, opts.testMode ?? false, contexts.get('parent'));
       contexts.set(pass, ctx);
       ctx.run(roots.flatMap((m) => m.roots(pass)));
       for (const m of roots) m.validate?.(ctx);
+      if (pass === 'parent') {
+        // The children run inside the net_namespace: check interfaces there.
+        const netns = ctx.state(GLOBAL).netNamespace;
+        if (netns !== undefined) {
+          const inNs = opts.env.interfacesIn?.(netns);
+          if (!inNs) {
+            // keepalived -t stops here and exits 0; a namespace that is not there is an error.
+            sink.report('fatal', `network namespace ${netns} does not exist`);
+            return {
+              config: undefined,
+              diagnostics: sink.items,
+              exitStatus: sink.exitStatus(),
+              lineCount: lines.count,
+            };
+          }
+          env = { ...opts.env, interfaces: inNs };
+        }
+      }
       if (pass === 'parent' && reader.hadFileError) {
         // keepalived stops after reading when a checked include failed: "no config" (6).
         return {

@@ -95,6 +95,11 @@ export class StateKey<T> {
 export interface Environment {
   /** Network interfaces as `-t` would see them in this namespace. */
   readonly interfaces: InterfaceLookup;
+  /**
+   * The interfaces of a named network namespace (global_defs net_namespace), or undefined
+   * when there is no such namespace.
+   */
+  readonly interfacesIn?: (netns: string) => InterfaceLookup | undefined;
   /** Whether a path exists and what it is; for script and file checks. */
   readonly fileExists: (path: string) => boolean;
   /** What a path is, following symlinks as stat(2) does; undefined when it does not exist. */

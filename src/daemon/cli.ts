@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
 import { loadConfig } from '../config/load.js';
-import { sysfsInterfaces } from '../sys/interfaces.js';
+import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import { type CliOptions, parseArgs, SIGNUMS } from './args.js';
 
 export const VERSION = '0.1.0';
@@ -93,7 +93,7 @@ function check(o: CliOptions) {
   return loadConfig({
     path: o.configFile,
     configId: o.configId ?? defaultConfigId(),
-    env: { interfaces: sysfsInterfaces, fileExists: existsSync, pathKind },
+    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
     testMode: o.configTest !== undefined,
     allConfig: o.allConfig,
   });

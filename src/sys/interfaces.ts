@@ -1,4 +1,5 @@
 /** Network interfaces of the current namespace, read from sysfs (what `-t` checks against). */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { InterfaceLookup } from '../config/parser.js';
 
@@ -17,3 +18,23 @@ export const sysfsInterfaces: InterfaceLookup = {
     }
   },
 };
+
+/**
+ * The interfaces of another network namespace, listed once with `ip -n NS -o link show`
+ * (sysfs shows only our own namespace). Undefined when the namespace does not exist.
+ */
+export function netnsInterfaces(netns: string): InterfaceLookup | undefined {
+  if (!/^[A-Za-z0-9_.-]+$/.test(netns) || !existsSync(`/run/netns/${netns}`)) return undefined;
+  let out: string;
+  try {
+    out = execFileSync('ip', ['-n', netns, '-o', 'link', 'show'], { encoding: 'utf8', timeout: 5000 });
+  } catch {
+    return undefined;
+  }
+  const links = new Map<string, boolean>();
+  for (const line of out.split('\n')) {
+    const m = /^\d+: ([^:@]+)[^<]*<([^>]*)>/.exec(line);
+    if (m) links.set(m[1] as string, (m[2] as string).split(',').includes('LOOPBACK'));
+  }
+  return { exists: (name) => links.has(name), isLoopback: (name) => links.get(name) === true };
+}
