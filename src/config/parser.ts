@@ -194,36 +194,31 @@ export class ParseContext implements ValueReport {
   }
 
   /**
-   * The lines of a `keyword { a b \n c }` value block (alloc_value_block), each as its words.
-   * Also takes values on the keyword's own line after `{`.
+   * keepalived's alloc_value_block(): the lines of a `keyword { a b \n c }` value block (values
+   * may also follow `{` on the keyword's own line), each handed to `each` while it is the
+   * current line, so diagnostics about an entry carry that entry's line. `words[0]` names the
+   * block in keepalived's "extra parameters" message.
    */
-  readValueBlock(w: Words): string[][] {
-    const out: string[][] = [];
+  forEachValueLine(words: readonly string[], each: (vec: string[]) => void): void {
     let needBob = true;
-    let first: string[] | undefined;
-    let hadEob = false;
-    if (w.length > 1) {
-      if (w.words[1] === '{') {
+    if (words.length > 1) {
+      if (words[1] === '{') {
         needBob = false;
-        if (w.length > 2) {
-          first = w.words.slice(2);
-          if (first[first.length - 1] === '}') {
-            first.pop();
-            hadEob = true;
-          }
+        if (words.length > 2) {
+          const first = words.slice(2);
+          const hadEob = first[first.length - 1] === '}';
+          if (hadEob) first.pop();
+          if (first.length > 0) each(first);
+          if (hadEob) return;
         }
       } else {
-        this.report('general-error', `Block ${w.words[0]} has extra parameters ${w.words[1]} ...`);
+        this.report('general-error', `Block ${words[0]} has extra parameters ${words[1]} ...`);
       }
-    }
-    if (first) {
-      if (first.length > 0) out.push(first);
-      if (hadEob) return out;
     }
     for (;;) {
       const next = this.nextLine();
-      if (!next) break;
-      let vec = next.words;
+      if (!next) return;
+      let vec = [...next.words];
       if (needBob) {
         needBob = false;
         if (vec[0] === '{') {
@@ -234,13 +229,19 @@ export class ParseContext implements ValueReport {
       }
       let eob = false;
       if (vec[vec.length - 1] === '}') {
-        if (vec.length === 1) break;
+        if (vec.length === 1) return;
         eob = true;
         vec = vec.slice(0, -1);
       }
-      if (vec.length > 0) out.push([...vec]);
-      if (eob) break;
+      if (vec.length > 0) each(vec);
+      if (eob) return;
     }
+  }
+
+  /** All lines of a value block at once (keepalived's read_value_block). */
+  readValueBlock(w: Words): string[][] {
+    const out: string[][] = [];
+    this.forEachValueLine(w.words, (vec) => out.push(vec));
     return out;
   }
 

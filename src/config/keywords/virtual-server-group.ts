@@ -10,46 +10,6 @@ import { LVS, type SslDraft, type VsgDraft } from './check-state.js';
 
 const UINT_MAX = 4294967295;
 
-/**
- * alloc_value_block with a handler per line, so that each entry's diagnostics carry its own
- * line (ctx.readValueBlock returns the lines only once the block has ended).
- */
-function forEachValueLine(ctx: ParseContext, words: readonly string[], each: (vec: string[]) => void): void {
-  let needBob = true;
-  if (words.length > 1) {
-    if (words[1] === '{') {
-      needBob = false;
-      if (words.length > 2) {
-        const first = words.slice(2);
-        const hadEob = first[first.length - 1] === '}';
-        if (hadEob) first.pop();
-        if (first.length > 0) each(first);
-        if (hadEob) return;
-      }
-    } else ctx.report('general-error', `Block (null) has extra parameters ${words[1]} ...`);
-  }
-  for (;;) {
-    const next = ctx.nextLine();
-    if (!next) return;
-    let vec = [...next.words];
-    if (needBob) {
-      needBob = false;
-      if (vec[0] === '{') {
-        if (vec.length === 1) continue;
-        vec = vec.slice(1);
-      }
-    }
-    let eob = false;
-    if (vec[vec.length - 1] === '}') {
-      if (vec.length === 1) return;
-      eob = true;
-      vec = vec.slice(0, -1);
-    }
-    if (vec.length > 0) each(vec);
-    if (eob) return;
-  }
-}
-
 /** strtoul: optional sign, digits in base 10 or 16 (with optional 0x); the unparsed rest. */
 function strtoul(s: string, base: 10 | 16): { value: number; rest: string } {
   const re = base === 16 ? /^([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/ : /^([+-]?)([0-9]+)/;
@@ -195,7 +155,7 @@ function vsgHandler(ctx: ParseContext, w: Words): void {
   const lvs = ctx.state(LVS);
   lvs.groups.push(vsg);
   // The block is read as values with the group name left out, as keepalived does.
-  forEachValueLine(ctx, ['', ...w.words.slice(2)], (vec) => vsgEntry(ctx, vsg, vec));
+  ctx.forEachValueLine(['(null)', ...w.words.slice(2)], (vec) => vsgEntry(ctx, vsg, vec));
   if (vsg.fwmarks.length === 0 && vsg.ranges.length === 0) {
     ctx.report('general-error', `virtual server group ${vsg.name} has no entries - removing`);
     lvs.groups.pop();

@@ -6,7 +6,7 @@
  */
 import { canonicalIp, parseIp } from '../../base/ip.js';
 import { IFA_F, type IpAddressConfig, type IpFamilyNum } from '../model/vrrp-instance.js';
-import { type ParseContext, StateKey, type Words } from '../parser.js';
+import { type ParseContext, StateKey } from '../parser.js';
 import { readUnsigned } from '../values.js';
 import { GLOBAL } from './global-draft.js';
 
@@ -38,48 +38,6 @@ export function reportNonExistentInterfaces(ctx: ParseContext): boolean {
   if (!ctx.state(VRRP_INTERFACES).nonExistent) return false;
   ctx.reportGlobal('bad-interface', 'Non-existent interface specified in configuration');
   return true;
-}
-
-/**
- * alloc_value_block(): calls `each` for every line of a `keyword { ... }` value block while
- * that line is current, so that diagnostics carry the line the value is on.
- */
-export function eachValueLine(ctx: ParseContext, w: Words, each: (words: string[]) => void): void {
-  let needBob = true;
-  if (w.length > 1) {
-    if (w.words[1] === '{') {
-      needBob = false;
-      if (w.length > 2) {
-        const first = w.words.slice(2);
-        const hadEob = first[first.length - 1] === '}';
-        if (hadEob) first.pop();
-        if (first.length > 0) each(first);
-        if (hadEob) return;
-      }
-    } else {
-      ctx.report('general-error', `Block ${w.words[0]} has extra parameters ${w.words[1]} ...`);
-    }
-  }
-  for (;;) {
-    const next = ctx.nextLine();
-    if (!next) return;
-    let vec = [...next.words];
-    if (needBob) {
-      needBob = false;
-      if (vec[0] === '{') {
-        if (vec.length === 1) continue;
-        vec = vec.slice(1);
-      }
-    }
-    let eob = false;
-    if (vec[vec.length - 1] === '}') {
-      if (vec.length === 1) return;
-      eob = true;
-      vec = vec.slice(0, -1);
-    }
-    if (vec.length > 0) each(vec);
-    if (eob) return;
-  }
 }
 
 /** iproute2's rt_scopes defaults (/etc/iproute2/rt_scopes on Debian holds the same). */

@@ -7,7 +7,7 @@ import type { Keyword, ParseContext } from '../parser.js';
 import { readInt } from '../values.js';
 import { BFD } from './bfd-state.js';
 import { readTrackFileMonitor } from './track-file.js';
-import { eachValueLine, interfaceAvailable } from './vrrp-address.js';
+import { interfaceAvailable } from './vrrp-address.js';
 import type { VrrpInstanceDraft } from './vrrp-instance-draft.js';
 import { type InstanceHandler, kw } from './vrrp-instance-keywords.js';
 import { VRRP_TRACKING } from './vrrp-tracking.js';
@@ -175,7 +175,7 @@ export function block(
 ): Keyword {
   return kw(name, (ctx, w, v) => {
     pre?.(ctx, w, v);
-    eachValueLine(ctx, w, (words) => line(ctx, words, v));
+    ctx.forEachValueLine(w.words, (words) => line(ctx, words, v));
   });
 }
 

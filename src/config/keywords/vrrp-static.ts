@@ -13,7 +13,7 @@ import {
 } from '../parser.js';
 import { readDecimal, readTimerUs } from '../values.js';
 import { GLOBAL } from './global-draft.js';
-import { eachValueLine, interfaceAvailable, parseIpAddressLine } from './vrrp-address.js';
+import { interfaceAvailable, parseIpAddressLine } from './vrrp-address.js';
 import { parseRouteLine, parseRuleLine } from './vrrp-route.js';
 import { type GarpGroupDraft, VRRP_TRACKING } from './vrrp-script-state.js';
 
@@ -29,7 +29,7 @@ const staticRoots: RootKeyword[] = [
     name: 'static_ipaddress',
     section: 'vrrp',
     handler: (ctx, w) =>
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const a = parseIpAddressLine(ctx, words, { isStatic: true, trackGroupExists: trackGroupExists(ctx) });
         if (a) ctx.state(VRRP_TRACKING).staticAddresses.push(a);
       }),
@@ -38,7 +38,7 @@ const staticRoots: RootKeyword[] = [
     name: 'static_routes',
     section: 'vrrp',
     handler: (ctx, w) =>
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const r = parseRouteLine(ctx, words, { trackGroupExists: trackGroupExists(ctx) });
         if (r) ctx.state(VRRP_TRACKING).staticRoutes.push(r);
       }),
@@ -47,7 +47,7 @@ const staticRoots: RootKeyword[] = [
     name: 'static_rules',
     section: 'vrrp',
     handler: (ctx, w) =>
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const r = parseRuleLine(ctx, words, { trackGroupExists: trackGroupExists(ctx) });
         if (r) ctx.state(VRRP_TRACKING).staticRules.push(r);
       }),
@@ -160,7 +160,7 @@ export const vrrpStaticRoots: RootKeyword[] = [
     name: 'linkbeat_interfaces',
     section: 'vrrp',
     handler: (ctx, w) =>
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const name = words[0] ?? '';
         if (!knownInterface(ctx, name)) {
           ctx.report('fatal', `unknown interface ${name} specified for linkbeat interface`);
@@ -181,7 +181,7 @@ export const vrrpStaticRoots: RootKeyword[] = [
     name: 'interface_up_down_delays',
     section: 'vrrp',
     handler: (ctx, w) =>
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const name = words[0] ?? '';
         if (!knownInterface(ctx, name)) {
           ctx.report('fatal', `unknown interface ${name} specified for up/down delay`);

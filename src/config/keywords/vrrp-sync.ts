@@ -16,7 +16,6 @@ import {
 import { parseTrueFalse } from '../values.js';
 import { parseScriptCommand } from './global-script-user.js';
 import { readTrackFileMonitor } from './track-file.js';
-import { eachValueLine } from './vrrp-address.js';
 import { type SyncGroupDraft, type TrackGroupDraft, VRRP_TRACKING } from './vrrp-script-state.js';
 import {
   parseTrackBfdLine,
@@ -98,7 +97,7 @@ function trackBlock(
   ) => TrackedWeight | undefined,
 ): Handler {
   return withGroup((ctx, w, g) => {
-    eachValueLine(ctx, w, (words) => {
+    ctx.forEachValueLine(w.words, (words) => {
       const list = pick(g);
       const t = parse(ctx, g.name, words, list);
       if (t) list.push(t);
@@ -144,7 +143,7 @@ const syncGroupKeywords: Keyword[] = [
   {
     name: 'track_file',
     handler: withGroup((ctx, w, g) => {
-      eachValueLine(ctx, w, (words) => {
+      ctx.forEachValueLine(w.words, (words) => {
         const t = readTrackFileMonitor(ctx, g.name, words, g.trackFiles);
         if (t) g.trackFiles.push(t);
       });
