@@ -40,6 +40,8 @@ export interface CliOptions {
   genhash: boolean;
   /** keepalived-ts: print the model as JSON. */
   dumpConfigJson: boolean;
+  /** keepalived-ts: print the model back as canonical keepalived.conf text. */
+  printConfig: boolean;
   /** keepalived-ts: print what a reload to this file would change. */
   reloadPlan: string | undefined;
 }
@@ -94,6 +96,7 @@ const SPECS: readonly OptSpec[] = [
   { short: 'v', long: 'version', arg: 'none', set: (o) => (o.version = true) },
   { short: 'h', long: 'help', arg: 'none', set: (o) => (o.help = true) },
   { long: 'dump-config', arg: 'none', set: (o) => (o.dumpConfigJson = true) },
+  { long: 'print-config', arg: 'none', set: (o) => (o.printConfig = true) },
   { long: 'reload-plan', arg: 'none', set: (o) => (o.reloadPlan = '') },
 ];
 
@@ -133,6 +136,7 @@ export function defaultOptions(): CliOptions {
     help: false,
     genhash: false,
     dumpConfigJson: false,
+    printConfig: false,
     reloadPlan: undefined,
   };
 }

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
 import { loadConfig } from '../config/load.js';
+import { printConfig } from '../config/print/index.js';
 import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import { type CliOptions, parseArgs, SIGNUMS } from './args.js';
 
@@ -49,6 +50,8 @@ const HELP = `Usage: keepalived-ts [OPTION...]
   -t, --config-test[=LOG_FILE] Check the configuration for obvious errors, output to
                                 stderr by default
       --dump-config            Print the configuration model as JSON (keepalived-ts)
+      --print-config           Print the configuration as keepalived reads it: includes,
+                                definitions and ~SEQ expanded, defaults applied (keepalived-ts)
       --reload-plan            With -f NEW: what a reload to NEW would change (keepalived-ts)
   -v, --version                Display the version number
   -h, --help                   Display this help message
@@ -126,7 +129,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     return 0;
   }
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
-  if (o.configTest !== undefined || o.dumpConfigJson) {
+  if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
     const result = check(o);
     const lines = distinctDiagnostics(result.diagnostics).map((d) => `${formatDiagnostic(d)}\n`);
     if (o.configTest) {
@@ -137,6 +140,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       }
     } else io.stderr(lines.join(''));
     if (o.dumpConfigJson && result.config) io.stdout(`${JSON.stringify(result.config, null, 2)}\n`);
+    if (o.printConfig && result.config) io.stdout(printConfig(result.config));
     return o.configTest !== undefined ? result.exitStatus : result.config ? 0 : 1;
   }
   io.stderr(
