@@ -1,0 +1,153 @@
+/**
+ * One VRRP instance: the frozen config, the FSM state, and the counters. It decodes payloads
+ * with the real codec, validates adverts (validate.ts), counts every drop with a rate-limited log
+ * line (drops.ts), runs fsm.step and hands back the effects and the next deadline. It performs
+ * nothing: the shell carries the effects out (ports.ts applyEffects) and arms the timer.
+ */
+
+import { type AnyDropReason, codecDropText, DropLog } from './drops.js';
+import { initialState, step, type VrrpEffect, type VrrpInput, type VrrpState } from './fsm.js';
+import type { Advert } from './packet.js';
+import { type DropReason, decodeAdvert } from './packet.js';
+import type { VrrpInstanceParams } from './ports.js';
+import { needsVipCheck, type RxMeta, validateAdvert } from './validate.js';
+
+/** A raw VRRP payload (what an IPv6 raw socket delivers) and where it came from. */
+export interface RxPacket extends RxMeta {
+  readonly bytes: Uint8Array;
+}
+
+/** An advert the shell already decoded (e.g. decodeIpv4Packet, which also handles AH). */
+export interface RxAdvert extends RxMeta {
+  readonly advert: Advert;
+}
+
+export type InstanceInput =
+  | Exclude<VrrpInput, { kind: 'advert' }>
+  | { readonly kind: 'packet'; readonly packet: RxPacket }
+  | { readonly kind: 'decoded'; readonly rx: RxAdvert }
+  /** A packet the shell's own decoding refused: counted and logged here, with the others. */
+  | { readonly kind: 'dropped'; readonly reason: DropReason; readonly srcAddr?: string };
+
+export interface HandleResult {
+  readonly effects: readonly VrrpEffect[];
+  readonly deadlineUs: number | undefined;
+}
+
+/** keepalived's per-instance statistics (vrrp_stats), the ones the core can know. */
+export interface InstanceStats {
+  readonly advertRcvd: number;
+  readonly advertSent: number;
+  readonly becomeMaster: number;
+  readonly releaseMaster: number;
+  readonly priZeroRcvd: number;
+  readonly priZeroSent: number;
+  readonly drops: ReadonlyMap<AnyDropReason, number>;
+}
+
+export interface InstanceOptions {
+  /** Minimum time between two log lines for one drop reason. */
+  readonly dropLogIntervalUs?: number;
+}
+
+export class VrrpInstance {
+  readonly config: VrrpInstanceParams;
+  #state: VrrpState;
+  #deadlineUs: number | undefined;
+  readonly #drops: DropLog<AnyDropReason>;
+  #advertRcvd = 0;
+  #advertSent = 0;
+  #becomeMaster = 0;
+  #releaseMaster = 0;
+  #priZeroRcvd = 0;
+  #priZeroSent = 0;
+
+  constructor(config: VrrpInstanceParams, opts: InstanceOptions = {}) {
+    this.config = Object.freeze({ ...config });
+    this.#state = initialState(this.config);
+    this.#drops = new DropLog(
+      opts.dropLogIntervalUs === undefined ? {} : { intervalUs: opts.dropLogIntervalUs },
+    );
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get state(): VrrpState {
+    return this.#state;
+  }
+
+  get deadlineUs(): number | undefined {
+    return this.#deadlineUs;
+  }
+
+  /** Runs one input at `nowUs`. Never throws on network input. */
+  handle(input: InstanceInput, nowUs: number): HandleResult {
+    switch (input.kind) {
+      case 'packet': {
+        const r = decodeAdvert(input.packet.bytes, input.packet);
+        if (!r.ok)
+          return this.#drop(r.reason, codecDropText(this.name, r.reason, input.packet.srcAddr), nowUs);
+        return this.#receive({ ...input.packet, advert: r.value }, nowUs);
+      }
+      case 'decoded':
+        return this.#receive(input.rx, nowUs);
+      case 'dropped':
+        return this.#drop(input.reason, codecDropText(this.name, input.reason, input.srcAddr), nowUs);
+      default:
+        return this.#run(input, nowUs);
+    }
+  }
+
+  stats(): InstanceStats {
+    return {
+      advertRcvd: this.#advertRcvd,
+      advertSent: this.#advertSent,
+      becomeMaster: this.#becomeMaster,
+      releaseMaster: this.#releaseMaster,
+      priZeroRcvd: this.#priZeroRcvd,
+      priZeroSent: this.#priZeroSent,
+      drops: this.#drops.counts(),
+    };
+  }
+
+  dropCount(reason: AnyDropReason): number {
+    return this.#drops.count(reason);
+  }
+
+  #receive(rx: RxAdvert, nowUs: number): HandleResult {
+    const rt = this.#state.runtime;
+    if (rt.state !== 'BACKUP' && rt.state !== 'MASTER') {
+      return this.#drop('not-running', `(${this.name}) ignoring advert in ${rt.state} state`, nowUs);
+    }
+    const checkVipAddrs = needsVipCheck(this.config, rt, rx.srcAddr);
+    const v = validateAdvert(this.config, rx.advert, rx, { checkVipAddrs });
+    if (!v.ok) return this.#drop(v.reason.reason, v.reason.text, nowUs);
+    this.#advertRcvd++;
+    if (rx.advert.priority === 0) this.#priZeroRcvd++;
+    return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs);
+  }
+
+  #drop(reason: AnyDropReason, text: string, nowUs: number): HandleResult {
+    const line = this.#drops.record(reason, text, nowUs);
+    const effects: VrrpEffect[] = line === undefined ? [] : [{ kind: 'log', text: line }];
+    return { effects, deadlineUs: this.#deadlineUs };
+  }
+
+  #run(input: VrrpInput, nowUs: number): HandleResult {
+    const before = this.#state.runtime.state;
+    const r = step(this.#state, input, nowUs);
+    this.#state = r.state;
+    this.#deadlineUs = r.deadlineUs;
+    const after = r.state.runtime.state;
+    if (after === 'MASTER' && before !== 'MASTER') this.#becomeMaster++;
+    if (before === 'MASTER' && after !== 'MASTER') this.#releaseMaster++;
+    for (const e of r.effects) {
+      if (e.kind !== 'send-advert') continue;
+      this.#advertSent++;
+      if (e.priority === 0) this.#priZeroSent++;
+    }
+    return { effects: r.effects, deadlineUs: r.deadlineUs };
+  }
+}
