@@ -29,38 +29,27 @@ function closing(
   return f?.conn ? { ...f, conn: f.conn } : undefined;
 }
 
-export const tcpCheck: Keyword = {
-  name: 'TCP_CHECK',
-  handler: (ctx) => {
-    beginChecker(ctx, newConn(ctx));
-  },
-  sub: commonKeywords(true),
-  close: (ctx) => {
-    const f = closing(ctx);
-    if (!f || !checkConnOpts(ctx, f.conn)) return;
-    queueChecker(ctx, {
-      type: 'TCP_CHECK',
-      loc: f.loc,
-      connection: buildConn(f.conn),
-      ...buildTiming(f.timing, STANDARD_DEFAULTS),
-    });
-  },
-};
+/** TCP_CHECK and PING_CHECK: only the common keywords, and the same end-of-block checks. */
+function connectionOnlyCheck(type: 'TCP_CHECK' | 'PING_CHECK'): Keyword {
+  return {
+    name: type,
+    handler: (ctx) => {
+      beginChecker(ctx, newConn(ctx));
+    },
+    sub: commonKeywords(true),
+    close: (ctx) => {
+      const f = closing(ctx);
+      if (!f || !checkConnOpts(ctx, f.conn)) return;
+      queueChecker(ctx, {
+        type,
+        loc: f.loc,
+        connection: buildConn(f.conn),
+        ...buildTiming(f.timing, STANDARD_DEFAULTS),
+      });
+    },
+  };
+}
 
-export const pingCheck: Keyword = {
-  name: 'PING_CHECK',
-  handler: (ctx) => {
-    beginChecker(ctx, newConn(ctx));
-  },
-  sub: commonKeywords(true),
-  close: (ctx) => {
-    const f = closing(ctx);
-    if (!f || !checkConnOpts(ctx, f.conn)) return;
-    queueChecker(ctx, {
-      type: 'PING_CHECK',
-      loc: f.loc,
-      connection: buildConn(f.conn),
-      ...buildTiming(f.timing, STANDARD_DEFAULTS),
-    });
-  },
-};
+export const tcpCheck: Keyword = connectionOnlyCheck('TCP_CHECK');
+
+export const pingCheck: Keyword = connectionOnlyCheck('PING_CHECK');
