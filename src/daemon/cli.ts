@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { printConfig } from '../config/print/index.js';
 import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import { type CliOptions, parseArgs, SIGNUMS } from './args.js';
+import { runDaemon } from './daemon.js';
 
 export const VERSION = '0.1.0';
 export const COMPATIBLE_WITH = 'Keepalived v2.2.7';
@@ -102,7 +103,7 @@ function check(o: CliOptions) {
   });
 }
 
-export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+export function runCli(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     io.stderr(`${parsed.error}\n`);
@@ -143,10 +144,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     if (o.printConfig && result.config) io.stdout(printConfig(result.config));
     return o.configTest !== undefined ? result.exitStatus : result.config ? 0 : 1;
   }
-  io.stderr(
-    'keepalived-ts: the daemon is not available yet in this version; use -t to check a configuration\n',
-  );
-  return 1;
+  return runDaemon(o, argv);
 }
 
 /** Reads a small text file, for tools that print a config's source lines. */

@@ -2,7 +2,7 @@
 import { runCli } from './cli.js';
 
 try {
-  process.exitCode = runCli(process.argv.slice(2));
+  process.exitCode = await runCli(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`keepalived-ts: internal error: ${(e as Error).message}\n`);
   process.exitCode = 70;

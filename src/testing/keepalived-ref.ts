@@ -6,11 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { KEEPALIVED_TS } from './config-compare.js';
 import type { LabNode } from './lab-node.js';
 import type { ExitStatus, LabProcess } from './lab-process.js';
 import { pollUntil } from './poll.js';
 
 export const KEEPALIVED = '/usr/sbin/keepalived';
+/** Which daemon a lab node runs: the reference or ours, with the same command line. */
+export type Implementation = 'keepalived' | 'keepalived-ts';
 
 export interface RefKeepalivedOptions {
   /** Names the files: `<node>-<label>.conf`, `.pid`, `-vrrp.pid`, `-check.pid`. Default `keepalived`. */
@@ -19,6 +22,8 @@ export interface RefKeepalivedOptions {
   readonly extraArgs?: readonly string[];
   /** How long to wait for the parent's pid file (the sign that it read its config). Default 10 s. */
   readonly startTimeoutMs?: number;
+  /** Default 'keepalived'. */
+  readonly impl?: Implementation;
 }
 
 function readPid(file: string): number | undefined {
@@ -57,7 +62,7 @@ export class RefKeepalived {
    * Rejects (with keepalived's output) if it exits first.
    */
   static async start(node: LabNode, config: string, opts: RefKeepalivedOptions = {}): Promise<RefKeepalived> {
-    const stem = node.path(`${node.name}-${opts.label ?? 'keepalived'}`);
+    const stem = node.path(`${node.name}-${opts.label ?? opts.impl ?? 'keepalived'}`);
     const paths = {
       conf: `${stem}.conf`,
       pid: `${stem}.pid`,
@@ -69,8 +74,9 @@ export class RefKeepalived {
     for (const f of [paths.pid, paths.vrrp, paths.check]) rmSync(f, { force: true });
     writeFileSync(paths.conf, config);
     const args = ['-n', '-l', '-D', '-f', paths.conf, '-p', paths.pid, '-r', paths.vrrp, '-c', paths.check];
-    const proc = node.spawn(KEEPALIVED, [...args, ...(opts.extraArgs ?? [])], {
-      label: opts.label ?? 'keepalived',
+    const command = opts.impl === 'keepalived-ts' ? KEEPALIVED_TS : KEEPALIVED;
+    const proc = node.spawn(command, [...args, ...(opts.extraArgs ?? [])], {
+      label: opts.label ?? opts.impl ?? 'keepalived',
     });
     const ref = new RefKeepalived(node, paths, proc);
     try {

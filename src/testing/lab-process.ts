@@ -130,6 +130,8 @@ export interface LogLine {
   readonly seq: number;
   readonly stream: 'stdout' | 'stderr';
   readonly text: string;
+  /** performance.now() when the line arrived: failover timings are measured on it. */
+  readonly atMs: number;
 }
 
 export interface WaitLineOptions {
@@ -176,7 +178,7 @@ export class LabProcess {
       let partial = '';
       const emit = (text: string): void => {
         writeSync(fd, `${new Date().toISOString()} ${stream === 'stdout' ? 'O' : 'E'} ${text}\n`);
-        this.#tail.push({ seq: this.#count++, stream, text });
+        this.#tail.push({ seq: this.#count++, stream, text, atMs: performance.now() });
         if (this.#tail.length > TAIL_LINES) this.#tail.shift();
         for (const w of this.#watchers) w();
       };
@@ -283,7 +285,12 @@ export class LabProcess {
    * The first line (from `since` on) that contains `pattern` or matches it. Rejects when the
    * deadline passes or the process exits first, with the last output in the message.
    */
-  waitForLine(pattern: string | RegExp, opts: WaitLineOptions = {}): Promise<string> {
+  async waitForLine(pattern: string | RegExp, opts: WaitLineOptions = {}): Promise<string> {
+    return (await this.waitForLogLine(pattern, opts)).text;
+  }
+
+  /** waitForLine, resolving with the whole line: its arrival time and position too. */
+  waitForLogLine(pattern: string | RegExp, opts: WaitLineOptions = {}): Promise<LogLine> {
     const timeoutMs = opts.timeoutMs ?? 5000;
     const since = opts.since ?? 0;
     const matches = (t: string): boolean =>
@@ -300,7 +307,7 @@ export class LabProcess {
           if (l.seq < next) continue;
           next = l.seq + 1;
           if (matches(l.text)) {
-            done(() => resolve(l.text));
+            done(() => resolve(l));
             return;
           }
         }

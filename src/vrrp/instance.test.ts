@@ -151,6 +151,20 @@ const cases: Record<AnyDropReason, Case> = {
     frame: (p) => ipv4(payload(good(p), '192.0.2.1'), { dst: '192.0.2.1' }),
   },
   'not-running': { started: false, frame: (p) => ipv4(v2bytes(p)) },
+  'ah-replay': {
+    params: { auth: { type: 'ah', pass: 'k' } },
+    frame: (p) => {
+      const ctx = {
+        srcAddr: SRC,
+        dstAddr: GROUP,
+        key: authKeyFromPass('k'),
+        unicast: false,
+        ipId: 3,
+        seq: 0,
+      };
+      return { kind: 'ipv4', bytes: encodeAhPacket(good(p) as Advert & { version: 2 }, ctx) };
+    },
+  },
 };
 
 function deliver(node: FakeNode, f: ReturnType<Case['frame']>): void {
@@ -209,4 +223,22 @@ test('stats count adverts sent, transitions and priority-0 adverts', () => {
   assert.throws(() => {
     (inst.config as { vrid: number }).vrid = 9;
   }, TypeError);
+});
+
+test('AH: one sequence counter per instance, as keepalived: sends count up from what was received', () => {
+  const p = params({ auth: { type: 'ah', pass: 'k' }, initialState: 'MASTER', basePriority: 255 });
+  const inst = new VrrpInstance(p);
+  inst.handle({ kind: 'start' }, 0);
+  const seqs = (r: { effects: readonly { kind: string; ahSeq?: number }[] }) =>
+    r.effects.filter((e) => e.kind === 'send-advert').map((e) => e.ahSeq);
+  assert.deepEqual(seqs(inst.handle({ kind: 'timer' }, 1)), [1]);
+  assert.deepEqual(seqs(inst.handle({ kind: 'timer' }, 1_000_001)), [2]);
+  // A lower priority advert with sequence 10: accepted, and the master's answer (it forces a
+  // new election) continues above it.
+  const lower = good(params({ auth: { type: 'ah', pass: 'k' }, basePriority: 90 }), { priority: 90 });
+  const rx = { srcAddr: SRC, dstAddr: GROUP, ttl: 255, advert: lower, ah: { spi: 0, seq: 10 } };
+  assert.deepEqual(seqs(inst.handle({ kind: 'decoded', rx }, 1_500_000)), [12]);
+  // The same sequence again is a replay.
+  inst.handle({ kind: 'decoded', rx }, 2_100_000);
+  assert.equal(inst.dropCount('ah-replay'), 1);
 });

@@ -5,8 +5,9 @@
  * nothing: the shell carries the effects out (ports.ts applyEffects) and arms the timer.
  */
 
+import type { AhFields } from './auth.js';
 import { type AnyDropReason, codecDropText, DropLog } from './drops.js';
-import { initialState, step, type VrrpEffect, type VrrpInput, type VrrpState } from './fsm.js';
+import { compareAddr, initialState, step, type VrrpEffect, type VrrpInput, type VrrpState } from './fsm.js';
 import type { Advert } from './packet.js';
 import { type DropReason, decodeAdvert } from './packet.js';
 import type { VrrpInstanceParams } from './ports.js';
@@ -20,6 +21,8 @@ export interface RxPacket extends RxMeta {
 /** An advert the shell already decoded (e.g. decodeIpv4Packet, which also handles AH). */
 export interface RxAdvert extends RxMeta {
   readonly advert: Advert;
+  /** The AH header's fields, for AH-authenticated adverts. */
+  readonly ah?: AhFields;
 }
 
 export type InstanceInput =
@@ -28,6 +31,9 @@ export type InstanceInput =
   | { readonly kind: 'decoded'; readonly rx: RxAdvert }
   /** A packet the shell's own decoding refused: counted and logged here, with the others. */
   | { readonly kind: 'dropped'; readonly reason: DropReason; readonly srcAddr?: string };
+
+/** keepalived stops counting at 0xFFFFFFFD ("cycled"); it never gets there in practice. */
+const AH_SEQ_MAX = 0xfffffffd;
 
 export interface HandleResult {
   readonly effects: readonly VrrpEffect[];
@@ -61,6 +67,13 @@ export class VrrpInstance {
   #releaseMaster = 0;
   #priZeroRcvd = 0;
   #priZeroSent = 0;
+  /**
+   * keepalived's ipsecah_counter: one AH sequence number per instance for both directions.
+   * Received adverts must carry more than it (anti-replay) and raise it; sent adverts take it
+   * plus one. So a router that becomes master continues the sequence its peers last saw,
+   * which is how a restarted keepalived is accepted by the others.
+   */
+  #ahSeq = 0;
 
   constructor(config: VrrpInstanceParams, opts: InstanceOptions = {}) {
     this.config = Object.freeze({ ...config });
@@ -124,6 +137,16 @@ export class VrrpInstance {
     const checkVipAddrs = needsVipCheck(this.config, rt, rx.srcAddr);
     const v = validateAdvert(this.config, rx.advert, rx, { checkVipAddrs });
     if (!v.ok) return this.#drop(v.reason.reason, v.reason.text, nowUs);
+    if (rx.ah !== undefined) {
+      if (rx.ah.seq <= this.#ahSeq) {
+        const text = `(${this.name}) IPSEC-AH : sequence number ${rx.ah.seq} already processed. Packet dropped. Local(${this.#ahSeq})`;
+        return this.#drop('ah-replay', text, nowUs);
+      }
+      this.#ahSeq = rx.ah.seq;
+      // keepalived's vrrp_state_master_rx "Syncing seq_num": a master hearing a lower
+      // priority continues above that router's sequence.
+      if (rt.state === 'MASTER' && this.#isLowerPriority(rx)) this.#ahSeq = rx.ah.seq + 1;
+    }
     this.#advertRcvd++;
     if (rx.advert.priority === 0) this.#priZeroRcvd++;
     return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs);
@@ -143,11 +166,21 @@ export class VrrpInstance {
     const after = r.state.runtime.state;
     if (after === 'MASTER' && before !== 'MASTER') this.#becomeMaster++;
     if (before === 'MASTER' && after !== 'MASTER') this.#releaseMaster++;
-    for (const e of r.effects) {
-      if (e.kind !== 'send-advert') continue;
+    const effects = r.effects.map((e) => {
+      if (e.kind !== 'send-advert') return e;
       this.#advertSent++;
       if (e.priority === 0) this.#priZeroSent++;
-    }
-    return { effects: r.effects, deadlineUs: r.deadlineUs };
+      if (this.config.auth.type !== 'ah') return e;
+      this.#ahSeq = Math.min(this.#ahSeq + 1, AH_SEQ_MAX);
+      return { ...e, ahSeq: this.#ahSeq };
+    });
+    return { effects, deadlineUs: r.deadlineUs };
+  }
+
+  /** vrrp_state_master_rx's test for an advert that loses the election to us. */
+  #isLowerPriority(rx: RxAdvert): boolean {
+    const ours = this.#state.runtime.effectivePriority;
+    const theirs = rx.advert.priority;
+    return theirs < ours || (theirs === ours && compareAddr(rx.srcAddr, this.config.srcAddr) < 0);
   }
 }

@@ -181,6 +181,8 @@ export interface SendAdvertEffect {
   readonly kind: 'send-advert';
   readonly priority: number;
   readonly advert: Advert;
+  /** The AH sequence number to send (AH instances only; the instance keeps the counter). */
+  readonly ahSeq?: number;
 }
 export interface VipsEffect {
   readonly kind: 'add-vips' | 'del-vips';

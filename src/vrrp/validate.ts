@@ -37,6 +37,8 @@ export const InstanceDropReasons = [
   'src-not-peer',
   /** The instance is stopped or in FAULT: keepalived ignores adverts then. */
   'not-running',
+  /** RFC 2402 §3.4.3 anti-replay: an AH sequence number not above the last one seen. */
+  'ah-replay',
 ] as const;
 export type InstanceDropReason = (typeof InstanceDropReasons)[number];
 

@@ -1,0 +1,202 @@
+/**
+ * The running daemon (keepalived without -t): reads the config, writes the pid files, starts
+ * the VRRP worker thread with the plan, runs notify scripts for the worker's state changes,
+ * and handles keepalived's signals: SIGTERM / SIGINT stop gracefully (priority-0 adverts,
+ * VIPs removed) within a backstop, SIGHUP reloads.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { formatDiagnostic } from '../base/diagnostics.js';
+import { loadConfig } from '../config/load.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import { rawsock } from '../net/rawsock.js';
+import { instanceNotifyCommands } from '../notify/instance-notify.js';
+import { readInterfaces } from '../sys/interface-table.js';
+import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
+import type { CliOptions } from './args.js';
+import { DaemonLog } from './log.js';
+import { planVrrp } from './vrrp-plan.js';
+import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
+
+export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
+const DEFAULT_PID_FILE = '/run/keepalived.pid';
+const DEFAULT_VRRP_PID_FILE = '/run/keepalived_vrrp.pid';
+/** keepalived's KEEPALIVED_EXIT_NO_CONFIG. */
+const EXIT_NO_CONFIG = 6;
+/** How long a graceful stop may take before the worker is terminated. */
+const STOP_BACKSTOP_MS = 5000;
+
+function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** keepalived_running(): a pid file naming a live process other than us. */
+function alreadyRunning(pidFile: string): boolean {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
+function makeLog(o: CliOptions): DaemonLog {
+  let syslog: ((m: string) => void) | undefined;
+  if (!o.noSyslog && !o.logConsole) {
+    const addon = rawsock() as unknown as {
+      syslog?: (f: number, p: number, ident: string, m: string) => void;
+    };
+    // LOG_DAEMON (3 << 3) unless -S; LOG_INFO (6).
+    const facility = o.logFacility === undefined ? 3 << 3 : facilityCode(o.logFacility);
+    if (typeof addon.syslog === 'function') syslog = (m) => addon.syslog?.(facility, 6, 'Keepalived', m);
+  }
+  const console =
+    o.logConsole || syslog === undefined ? (line: string) => process.stderr.write(line) : undefined;
+  return new DaemonLog(
+    { ...(console ? { console } : {}), ...(syslog ? { syslog } : {}) },
+    { detail: o.logDetail },
+  );
+}
+
+/** -S: 0..7 = local0..local7, or a name. */
+function facilityCode(s: string): number {
+  const local = /^(?:local)?([0-7])$/.exec(s);
+  if (local) return (16 + Number(local[1])) << 3;
+  return s === 'user' ? 1 << 3 : 3 << 3;
+}
+
+/** Without -n keepalived forks and the parent returns at once; we start ourselves detached with -n. */
+function daemonize(argv: readonly string[]): number {
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, ...argv, '--dont-fork'], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return 0;
+}
+
+export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise<number> {
+  if (!o.dontFork) return daemonize(argv);
+  const log = makeLog(o);
+  const pidFile = o.pidFile ?? DEFAULT_PID_FILE;
+  const vrrpPidFile = o.vrrpPidFile ?? DEFAULT_VRRP_PID_FILE;
+  log.log(`Starting ${VERSION_STRING}`);
+  if (alreadyRunning(pidFile)) {
+    log.log('daemon is already running');
+    return 0;
+  }
+  const loaded = loadConfig({
+    path: o.configFile,
+    configId: o.configId ?? hostname().split('.')[0] ?? '',
+    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
+    testMode: false,
+    allConfig: o.allConfig,
+  });
+  for (const d of loaded.diagnostics) log.log(formatDiagnostic(d));
+  const config = loaded.config;
+  if (config === undefined) {
+    log.log(`Stopped ${VERSION_STRING}`);
+    return EXIT_NO_CONFIG;
+  }
+  const pidFiles = o.checkOnly ? [pidFile] : [pidFile, vrrpPidFile];
+  for (const f of pidFiles) writeFileSync(f, `${process.pid}\n`);
+  try {
+    return await runVrrp(o, config, log);
+  } finally {
+    for (const f of pidFiles) rmSync(f, { force: true });
+    log.log(`Stopped ${VERSION_STRING}`);
+  }
+}
+
+function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promise<number> {
+  const interfaces = readInterfaces();
+  const plan = planVrrp(config, interfaces);
+  for (const m of plan.messages) log.log(m);
+  const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  const data: VrrpWorkerData = {
+    instances: o.checkOnly ? [] : plan.instances,
+    interfaces: [...interfaces.values()],
+    garpIntervalUs: config.global.vrrpGarpIntervalUs,
+    gnaIntervalUs: config.global.vrrpGnaIntervalUs,
+    keepVipsOnStop: o.dontReleaseVrrp,
+  };
+  const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
+  const send = (m: ToWorker): void => worker.postMessage(m);
+  return new Promise<number>((resolve) => {
+    let exitCode = 0;
+    let stopping = false;
+    const finish = (code: number): void => {
+      for (const s of SIGNALS) process.removeAllListeners(s);
+      resolve(code);
+    };
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      send({ type: 'stop' });
+      setTimeout(() => {
+        log.log('VRRP worker did not stop in time - terminating it');
+        void worker.terminate();
+      }, STOP_BACKSTOP_MS).unref();
+    };
+    worker.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'log':
+          log.log(m.text, m.detail);
+          break;
+        case 'notify': {
+          const scripts = notifyScripts.get(m.instance);
+          if (scripts === undefined) break;
+          for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
+          break;
+        }
+        case 'fatal':
+          log.log(m.text);
+          exitCode = 1;
+          void worker.terminate();
+          break;
+        case 'ready':
+        case 'state':
+        case 'status':
+          break;
+        case 'stopped':
+          break;
+      }
+    });
+    worker.on('error', (e) => {
+      log.log(`VRRP worker failed: ${e.message}`);
+      exitCode = 1;
+    });
+    worker.on('exit', () => finish(exitCode));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGHUP', () =>
+      log.log('Reloading - a reload keeps the running configuration in this version'),
+    );
+  });
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** Runs a notify script asynchronously, in its own process group, never waiting for it. */
+function runScript(argv: readonly string[], log: DaemonLog): void {
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) return;
+  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
+  child.on('error', (e) => log.log(`Failed to exec notify script ${cmd}: ${e.message}`));
+  child.unref();
+}

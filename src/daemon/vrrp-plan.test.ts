@@ -1,0 +1,127 @@
+/**
+ * The config model mapped onto what the VRRP worker runs: keepalived's defaults reach the core,
+ * the advert source follows keepalived's choice, unicast peers replace the group.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { memoryConfigFs } from '../config/fs.js';
+import { loadConfig } from '../config/load.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import { type InterfaceInfo, planVrrp } from './vrrp-plan.js';
+
+const ETH0: InterfaceInfo = {
+  name: 'eth0',
+  ifindex: 2,
+  mac: '02:00:00:00:00:01',
+  up: true,
+  ipv4: ['192.0.2.1', '192.0.2.9'],
+  ipv6LinkLocal: 'fe80::1',
+};
+const INTERFACES = new Map([['eth0', ETH0]]);
+
+function model(body: string): KeepalivedConfig {
+  const r = loadConfig({
+    path: '/k.conf',
+    fs: memoryConfigFs({ '/k.conf': body }),
+    env: {
+      interfaces: { exists: (n) => n === 'eth0' || n === 'eth9', isLoopback: () => false },
+      fileExists: () => false,
+    },
+    cwd: '/',
+  });
+  assert.ok(r.config, 'config loads');
+  return r.config;
+}
+
+const instance = (...lines: string[]): string =>
+  `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n${lines.map((l) => `  ${l}\n`).join('')}}\n`;
+
+test("the seed's instance: keepalived's defaults and the interface's primary address", () => {
+  const plan = planVrrp(
+    model(
+      instance(
+        'state MASTER',
+        'priority 100',
+        'authentication {',
+        'auth_type PASS',
+        'auth_pass itwhs',
+        '}',
+        'virtual_ipaddress {',
+        '192.0.2.250',
+        '198.51.100.1/24 dev eth0 label eth0:1',
+        '}',
+      ),
+    ),
+    INTERFACES,
+  );
+  assert.deepEqual(plan.messages, []);
+  const [{ params, wiring }] = plan.instances as [(typeof plan.instances)[number]];
+  assert.equal(params.name, 'VI_1');
+  assert.equal(params.basePriority, 100);
+  assert.equal(params.initialState, 'MASTER');
+  assert.equal(params.version, 2);
+  assert.deepEqual(params.auth, { type: 'pass', pass: 'itwhs' });
+  assert.deepEqual(params.vips, ['192.0.2.250', '198.51.100.1/24']);
+  assert.equal(params.srcAddr, '192.0.2.1');
+  assert.equal(params.adverIntUs, 1_000_000);
+  assert.equal(params.garp.masterDelayUs, 5_000_000);
+  assert.deepEqual(wiring.destinations, ['224.0.0.18']);
+  assert.equal(wiring.multicast, true);
+  assert.equal(wiring.ifindex, 2);
+  assert.equal(wiring.ttl, 255);
+  assert.deepEqual(wiring.vips.get('198.51.100.1/24'), {
+    ifname: 'eth0',
+    family: 4,
+    address: '198.51.100.1',
+    prefixLen: 24,
+    scope: 0,
+    label: 'eth0:1',
+    ifaFlags: 0,
+  });
+});
+
+test('unicast: peers are the destinations and unicast_src_ip the source', () => {
+  const plan = planVrrp(
+    model(
+      instance(
+        'priority 90',
+        'unicast_src_ip 192.0.2.9',
+        'unicast_peer {',
+        '192.0.2.2',
+        '}',
+        'virtual_ipaddress {',
+        '192.0.2.250',
+        '}',
+      ),
+    ),
+    INTERFACES,
+  );
+  const { params, wiring } = plan.instances[0] ?? assert.fail('planned');
+  assert.equal(params.srcAddr, '192.0.2.9');
+  assert.deepEqual(params.unicastPeers, ['192.0.2.2']);
+  assert.deepEqual(wiring.destinations, ['192.0.2.2']);
+  assert.equal(wiring.multicast, false);
+});
+
+test('IPv6 v3 sends from the link-local address to ff02::12', () => {
+  const plan = planVrrp(
+    model(instance('version 3', 'advert_int 0.1', 'virtual_ipaddress {', '2001:db8::250', '}')),
+    INTERFACES,
+  );
+  const { params, wiring } = plan.instances[0] ?? assert.fail('planned');
+  assert.equal(params.family, 6);
+  assert.equal(params.version, 3);
+  assert.equal(params.adverIntUs, 100_000);
+  assert.equal(params.srcAddr, 'fe80::1');
+  assert.deepEqual(wiring.destinations, ['ff02::12']);
+});
+
+test('nopreempt with state MASTER does not survive (keepalived clears it); a missing interface is reported', () => {
+  const cfg = model(
+    `${instance('state MASTER', 'nopreempt', 'virtual_ipaddress {', '192.0.2.250', '}')}vrrp_instance VI_2 {\n  interface eth9\n  virtual_router_id 52\n  virtual_ipaddress {\n    192.0.2.251\n  }\n}\n`,
+  );
+  const plan = planVrrp(cfg, INTERFACES);
+  assert.equal(plan.instances.length, 1);
+  assert.equal(plan.instances[0]?.params.preempt, true);
+  assert.ok(plan.messages.some((m) => m.includes('(VI_2) interface eth9 not found')));
+});

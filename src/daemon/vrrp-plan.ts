@@ -1,0 +1,172 @@
+/**
+ * From the config model to what the VRRP worker runs: per instance, the protocol core's
+ * VrrpInstanceParams and the wiring its adapters need (interface index, multicast group or
+ * unicast peers, the VIPs' netlink details). Pure: the interfaces come in as data, so the
+ * mapping is tested without a network; the daemon reads them from the system.
+ */
+
+import type { IpAddressConfig, VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import type { VrrpAuth, VrrpInstanceParams } from '../vrrp/ports.js';
+import { normalizeParams, withDefaults } from '../vrrp/ports.js';
+
+/** One interface as the plan needs it. */
+export interface InterfaceInfo {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly mac: string;
+  readonly up: boolean;
+  /** IPv4 addresses, primary first. */
+  readonly ipv4: readonly string[];
+  /** IPv6 link-local address (the VRRPv3 source, RFC 5798 §5.1.2.2). */
+  readonly ipv6LinkLocal?: string;
+}
+
+/** A VIP as netlink adds it. */
+export interface VipDetail {
+  readonly ifname: string;
+  readonly family: 4 | 6;
+  readonly address: string;
+  readonly prefixLen: number;
+  readonly broadcast?: string;
+  readonly scope: number;
+  readonly label?: string;
+  readonly peer?: string;
+  readonly ifaFlags: number;
+}
+
+export interface InstanceWiring {
+  readonly name: string;
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly family: 4 | 6;
+  /** Where adverts go: the multicast group, or the unicast peers. */
+  readonly destinations: readonly string[];
+  readonly multicast: boolean;
+  /** Source address of the adverts (params.srcAddr). */
+  readonly srcAddr: string;
+  /** TTL / hop limit of unicast adverts (unicast_ttl). */
+  readonly ttl: number;
+  /** VIP text as the core names it (`addr` or `addr/len`) to its netlink detail. */
+  readonly vips: ReadonlyMap<string, VipDetail>;
+}
+
+export interface PlannedInstance {
+  readonly params: VrrpInstanceParams;
+  readonly wiring: InstanceWiring;
+}
+
+export interface VrrpPlan {
+  readonly instances: readonly PlannedInstance[];
+  /** Warnings and refusals, keepalived's wording where it has one. */
+  readonly messages: readonly string[];
+}
+
+/** The VIP text the core uses for an address entry: `addr/len` unless a host prefix. */
+export function vipText(a: IpAddressConfig): string {
+  const host = a.family === 4 ? 32 : 128;
+  return a.prefixLen === host ? a.address : `${a.address}/${a.prefixLen}`;
+}
+
+function authOf(v: VrrpInstanceConfig): VrrpAuth {
+  if (v.auth === undefined) return { type: 'none' };
+  return v.auth.type === 'AH' ? { type: 'ah', pass: v.auth.pass } : { type: 'pass', pass: v.auth.pass };
+}
+
+function detailOf(a: IpAddressConfig, defaultIf: string): VipDetail {
+  return {
+    ifname: a.interface ?? defaultIf,
+    family: a.family,
+    address: a.address,
+    prefixLen: a.prefixLen,
+    ...(a.broadcast === undefined ? {} : { broadcast: a.broadcast }),
+    scope: a.scope,
+    ...(a.label === undefined ? {} : { label: a.label }),
+    ...(a.peer === undefined ? {} : { peer: a.peer }),
+    ifaFlags: a.ifaFlags,
+  };
+}
+
+/** keepalived's choice of advert source: unicast_src_ip, mcast_src_ip, else the interface's own. */
+function sourceAddress(v: VrrpInstanceConfig, itf: InterfaceInfo): string | undefined {
+  const configured =
+    v.unicastPeers.length > 0 ? (v.unicastSrcIp ?? v.mcastSrcIp) : (v.mcastSrcIp ?? v.unicastSrcIp);
+  if (configured !== undefined) return configured;
+  return v.family === 4 ? itf.ipv4[0] : itf.ipv6LinkLocal;
+}
+
+export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<string, InterfaceInfo>): VrrpPlan {
+  const g = config.global;
+  const messages: string[] = [];
+  const instances: PlannedInstance[] = [];
+  for (const v of config.vrrp.instances) {
+    const ifname = v.interface;
+    const itf = ifname === undefined ? undefined : interfaces.get(ifname);
+    if (ifname === undefined || itf === undefined) {
+      messages.push(`(${v.name}) interface ${ifname ?? '(none)'} not found - instance not started`);
+      continue;
+    }
+    const srcAddr = sourceAddress(v, itf);
+    if (srcAddr === undefined) {
+      messages.push(
+        `(${v.name}) no IPv${v.family} address on ${ifname} to send adverts from - instance not started`,
+      );
+      continue;
+    }
+    const vips = new Map<string, VipDetail>();
+    for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded])
+      vips.set(vipText(a), detailOf(a, ifname));
+    const unicast = v.unicastPeers.length > 0;
+    const raw = withDefaults({
+      name: v.name,
+      vrid: v.vrid,
+      version: v.version,
+      family: v.family,
+      interfaceName: ifname,
+      basePriority: v.priority,
+      adverIntUs: v.advertIntUs,
+      preempt: !v.nopreempt,
+      preemptDelayUs: v.preemptDelayUs,
+      initialState: v.state,
+      vips: v.virtualIpaddresses.map(vipText),
+      excludedVips: v.virtualIpaddressesExcluded.map(vipText),
+      auth: authOf(v),
+      unicastPeers: v.unicastPeers.map((p) => p.address),
+      srcAddr,
+      accept: v.accept,
+      strict: v.strictMode,
+      downTimerAdverts: v.downTimerAdverts,
+      garp: {
+        masterDelayUs: v.garpMasterDelayUs,
+        masterRepeat: v.garpMasterRepeat,
+        masterRefreshUs: v.garpMasterRefreshUs,
+        masterRefreshRepeat: v.garpMasterRefreshRepeat,
+        lowerPrioDelayUs: v.garpLowerPrioDelayUs,
+        lowerPrioRepeat: v.garpLowerPrioRepeat,
+      },
+      lowerPrioNoAdvert: v.lowerPrioNoAdvert,
+      higherPrioSendAdvert: v.higherPrioSendAdvert,
+      skipCheckAdvAddr: v.skipCheckAdvAddr,
+      checkUnicastSrc: v.checkUnicastSrc || g.vrrpCheckUnicastSrc,
+      notifyPriorityChanges: v.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+    });
+    const { params, warnings } = normalizeParams(raw);
+    messages.push(...warnings);
+    const group = v.mcastDstIp ?? (v.family === 4 ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
+    instances.push({
+      params,
+      wiring: {
+        name: v.name,
+        ifname,
+        ifindex: itf.ifindex,
+        family: v.family,
+        destinations: unicast ? v.unicastPeers.map((p) => p.address) : [group],
+        multicast: !unicast,
+        srcAddr,
+        ttl: unicast ? (v.unicastTtl ?? 255) : 255,
+        vips,
+      },
+    });
+  }
+  return { instances, messages };
+}

@@ -1,0 +1,104 @@
+/**
+ * The VRRP engine driven by a clock: feeds it packets, tracker events and timer expiries,
+ * carries the effects out through the ports, and keeps exactly one timer armed for the
+ * earliest deadline of all instances (STYLE.md "How a VRRP instance runs", step 5).
+ * Knows no sockets and no threads: the worker (vrrp-worker.ts) gives it real adapters, tests
+ * give it a fake clock and recording ports.
+ */
+import type { Clock, TimerHandle } from '../base/clock.js';
+import {
+  type EngineEvent,
+  type EngineInstanceSpec,
+  type InstanceEffects,
+  type RawRx,
+  VrrpEngine,
+} from '../vrrp/engine.js';
+import type { VrrpStateName } from '../vrrp/fsm.js';
+import { applyEffects, type VrrpPorts } from '../vrrp/ports.js';
+
+export interface InstanceStatus {
+  readonly name: string;
+  readonly state: VrrpStateName;
+  readonly effectivePriority: number;
+  readonly masterAddr: string | undefined;
+}
+
+export interface VrrpRuntimeOptions {
+  readonly clock: Clock;
+  readonly ports: VrrpPorts;
+  /** Called after every step that changed an instance's state. */
+  readonly onStateChange?: (status: InstanceStatus) => void;
+}
+
+export class VrrpRuntime {
+  readonly engine: VrrpEngine;
+  readonly #opts: VrrpRuntimeOptions;
+  #timer: TimerHandle | undefined;
+  #armedAtUs: number | undefined;
+  #states = new Map<string, VrrpStateName>();
+
+  constructor(specs: readonly EngineInstanceSpec[], opts: VrrpRuntimeOptions) {
+    this.engine = new VrrpEngine(specs);
+    this.#opts = opts;
+  }
+
+  start(): void {
+    this.event(undefined, { kind: 'start' });
+  }
+
+  /** Shutdown: masters send priority 0 and release their VIPs; no timer stays armed. */
+  stop(): void {
+    this.#apply(this.engine.event(undefined, { kind: 'stop' }, this.#opts.clock.nowUs()));
+    this.#opts.clock.cancel(this.#timer);
+    this.#timer = undefined;
+    this.#armedAtUs = undefined;
+  }
+
+  event(name: string | undefined, event: EngineEvent): void {
+    this.#apply(this.engine.event(name, event, this.#opts.clock.nowUs()));
+    this.#rearm();
+  }
+
+  receive(rx: RawRx): void {
+    this.#apply(this.engine.receive(rx, this.#opts.clock.nowUs()));
+    this.#rearm();
+  }
+
+  status(): InstanceStatus[] {
+    return this.engine.instances.map((i) => statusOf(i.name, i.state.runtime));
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#armedAtUs = undefined;
+    this.#apply(this.engine.expire(this.#opts.clock.nowUs()));
+    this.#rearm();
+  };
+
+  #rearm(): void {
+    const next = this.engine.nextDeadlineUs();
+    if (next === this.#armedAtUs) return;
+    this.#opts.clock.cancel(this.#timer);
+    this.#timer = next === undefined ? undefined : this.#opts.clock.schedule(next, this.#onTimer);
+    this.#armedAtUs = next;
+  }
+
+  #apply(results: readonly InstanceEffects[]): void {
+    for (const { instance, effects } of results) {
+      if (effects.length > 0) applyEffects(instance, effects, this.#opts.ports);
+      const i = this.engine.instance(instance);
+      if (i === undefined) continue;
+      const state = i.state.runtime.state;
+      if (this.#states.get(instance) === state) continue;
+      this.#states.set(instance, state);
+      this.#opts.onStateChange?.(statusOf(instance, i.state.runtime));
+    }
+  }
+}
+
+function statusOf(
+  name: string,
+  r: { state: VrrpStateName; effectivePriority: number; masterAddr: string | undefined },
+): InstanceStatus {
+  return { name, state: r.state, effectivePriority: r.effectivePriority, masterAddr: r.masterAddr };
+}

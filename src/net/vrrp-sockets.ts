@@ -1,0 +1,188 @@
+/**
+ * The VRRP socket adapter: one raw protocol-112 socket per (family, interface), bound to the
+ * device, joined to the multicast groups its instances use, receiving with recvmsg through the
+ * addon's libuv poll (so source, destination, TTL and ifindex come with every packet), and
+ * sending adverts built by the pure codec.
+ *
+ * IPv4 goes out with IP_HDRINCL, as keepalived's do: we write the header ourselves (TOS 0xc0,
+ * an incrementing id, TTL 255 or unicast_ttl, the configured source), which AH needs anyway
+ * since its ICV covers the header. IPv6 lets the kernel build the header and compute the
+ * checksum (IPV6_CHECKSUM), with the socket bound to the instance's link-local source.
+ */
+import { authKeyFromPass, encodeAhPacket, VRRP_TOS } from '../vrrp/auth.js';
+import type { RawRx } from '../vrrp/engine.js';
+import { buildIpv4Header, IPPROTO_AH } from '../vrrp/ipv4-header.js';
+import { encodeAdvert, IPPROTO_VRRP } from '../vrrp/packet.js';
+import type { AdvertTransport, SendAdvertEffect } from '../vrrp/ports.js';
+import type { RawSockAddon } from './rawsock.js';
+
+/** What the adapter needs to know of one instance. */
+export interface SocketWiring {
+  readonly name: string;
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly family: 4 | 6;
+  readonly destinations: readonly string[];
+  readonly multicast: boolean;
+  readonly srcAddr: string;
+  readonly ttl: number;
+  /** The AH key source (auth_pass) when the instance uses AH. */
+  readonly ahPass?: string;
+}
+
+interface OpenSocket {
+  readonly fd: number;
+  readonly family: 4 | 6;
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly groups: Set<string>;
+  stop?: () => void;
+}
+
+interface InstanceTx {
+  readonly wiring: SocketWiring;
+  readonly socket: OpenSocket;
+  /** IPv4 identification, 1..65535, per instance. */
+  ipId: number;
+}
+
+const SEND_ERROR_LOG_INTERVAL_MS = 60_000;
+
+export interface VrrpSocketsOptions {
+  readonly addon: RawSockAddon;
+  readonly onPacket: (rx: RawRx) => void;
+  /** Errors worth an operator's attention; never thrown into the engine. */
+  readonly log: (text: string) => void;
+}
+
+export class VrrpSockets implements AdvertTransport {
+  readonly #opts: VrrpSocketsOptions;
+  readonly #sockets = new Map<string, OpenSocket>();
+  readonly #tx = new Map<string, InstanceTx>();
+  #sendErrors = 0;
+  readonly #lastSendErrorLogMs = new Map<string, number>();
+
+  constructor(opts: VrrpSocketsOptions) {
+    this.#opts = opts;
+  }
+
+  get sendErrors(): number {
+    return this.#sendErrors;
+  }
+
+  /** Opens (or reuses) the socket of each instance and joins its group. Throws on failure: a daemon that cannot open its sockets must not pretend to run. */
+  open(wirings: readonly SocketWiring[]): void {
+    const { addon } = this.#opts;
+    for (const w of wirings) {
+      // AH adverts arrive as IP protocol 51: an AH instance needs a socket of that protocol
+      // (keepalived opens one too); sending is the same, the header is ours.
+      const protocol = w.ahPass === undefined ? IPPROTO_VRRP : IPPROTO_AH;
+      const key = `${w.family}/${w.ifname}/${protocol}`;
+      let s = this.#sockets.get(key);
+      if (s === undefined) {
+        const fd = addon.openRaw(w.family, protocol, w.ifname);
+        s = { fd, family: w.family, ifname: w.ifname, ifindex: w.ifindex, groups: new Set() };
+        this.#sockets.set(key, s);
+        if (w.family === 4) addon.setHeaderIncluded(fd, 1);
+        else addon.bindAddress(fd, 6, w.srcAddr);
+        addon.setMulticastInterface(fd, w.family, w.ifindex, w.family === 4 ? w.srcAddr : null);
+        const sock = s;
+        s.stop = addon.startReceive(fd, w.family, (error, packets) => {
+          if (error) {
+            this.#opts.log(`VRRP socket on ${sock.ifname}: ${error.message}`);
+            return;
+          }
+          for (const p of packets) {
+            // A truncated packet cannot verify; the codec would count it as a length error.
+            this.#opts.onPacket({
+              family: sock.family,
+              bytes: p.data,
+              srcAddr: p.src,
+              dstAddr: p.dst,
+              ttl: p.ttl,
+              ifindex: p.ifindex,
+            });
+          }
+        });
+      }
+      if (w.multicast) {
+        for (const group of w.destinations) {
+          if (s.groups.has(group)) continue;
+          addon.membership(s.fd, w.family, group, w.ifindex, true);
+          s.groups.add(group);
+        }
+      }
+      this.#tx.set(w.name, { wiring: w, socket: s, ipId: 0 });
+    }
+  }
+
+  sendAdvert(instance: string, effect: SendAdvertEffect): void {
+    const tx = this.#tx.get(instance);
+    if (tx === undefined) return;
+    for (const dst of tx.wiring.destinations) {
+      try {
+        const packet = this.#packet(tx, effect, dst);
+        this.#opts.addon.send(tx.socket.fd, tx.wiring.family, packet, dst, tx.wiring.ifindex);
+      } catch (e) {
+        this.#sendErrors++;
+        this.#logSendError(instance, `(${instance}) Cant send advert to ${dst} (${(e as Error).message})`);
+      }
+    }
+  }
+
+  /** One line per instance per SEND_ERROR_LOG_INTERVAL_MS: a downed link fails every advert. */
+  #logSendError(instance: string, text: string): void {
+    const now = performance.now();
+    const last = this.#lastSendErrorLogMs.get(instance);
+    if (last !== undefined && now - last < SEND_ERROR_LOG_INTERVAL_MS) return;
+    this.#lastSendErrorLogMs.set(instance, now);
+    this.#opts.log(text);
+  }
+
+  #packet(tx: InstanceTx, effect: SendAdvertEffect, dst: string): Buffer {
+    const w = tx.wiring;
+    const ctx = { srcAddr: w.srcAddr, dstAddr: dst };
+    if (w.family === 6) return encodeAdvert(effect.advert, ctx);
+    tx.ipId = (tx.ipId % 0xffff) + 1;
+    const advert = effect.advert;
+    if (advert.version === 2 && advert.authType === 'ah' && w.ahPass !== undefined) {
+      return encodeAhPacket(advert, {
+        ...ctx,
+        key: authKeyFromPass(w.ahPass),
+        unicast: !w.multicast,
+        ipId: tx.ipId,
+        seq: effect.ahSeq ?? 1,
+        ttl: w.ttl,
+      });
+    }
+    const payload = encodeAdvert(advert, ctx);
+    const header = buildIpv4Header({
+      tos: VRRP_TOS,
+      id: tx.ipId,
+      ttl: w.ttl,
+      protocol: IPPROTO_VRRP,
+      srcAddr: w.srcAddr,
+      dstAddr: dst,
+      payloadLen: payload.length,
+    });
+    return Buffer.concat([header, payload]);
+  }
+
+  /** Leaves the groups and closes every socket. Idempotent. */
+  close(): void {
+    const { addon } = this.#opts;
+    for (const s of this.#sockets.values()) {
+      s.stop?.();
+      for (const group of s.groups) {
+        try {
+          addon.membership(s.fd, s.family, group, s.ifindex, false);
+        } catch {
+          // The interface may be gone; closing the socket drops the membership anyway.
+        }
+      }
+      addon.close(s.fd);
+    }
+    this.#sockets.clear();
+    this.#tx.clear();
+  }
+}

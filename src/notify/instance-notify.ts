@@ -1,0 +1,37 @@
+/**
+ * Which commands a VRRP instance's state change runs, with keepalived's arguments
+ * (vrrp_notify.c send_instance_notifies): first the state's own script (notify_master,
+ * notify_backup, notify_fault, notify_stop), then the generic `notify` script with
+ * "INSTANCE" NAME STATE PRIORITY appended; notify_master_rx_lower_pri alone on that event.
+ * Pure: the daemon runs the argv lists it returns.
+ */
+import type { ScriptCommand } from '../config/model/global.js';
+import type { VrrpNotifyScripts } from '../config/model/vrrp-instance.js';
+import type { NotifyEffect } from '../vrrp/ports.js';
+
+const STATE_SCRIPT = {
+  MASTER: 'master',
+  BACKUP: 'backup',
+  FAULT: 'fault',
+  STOP: 'stop',
+} as const;
+
+export function instanceNotifyCommands(
+  name: string,
+  scripts: VrrpNotifyScripts,
+  effect: NotifyEffect,
+): string[][] {
+  const argv = (s: ScriptCommand | undefined, extra: readonly string[] = []): string[][] =>
+    s === undefined ? [] : [[...s.args, ...extra]];
+  switch (effect.kind) {
+    case 'notify':
+      return [
+        ...argv(scripts[STATE_SCRIPT[effect.state]]),
+        ...argv(scripts.notify, ['INSTANCE', name, effect.state, String(effect.priority)]),
+      ];
+    case 'notify-event':
+      return argv(scripts.masterRxLowerPri);
+    case 'notify-priority':
+      return [];
+  }
+}

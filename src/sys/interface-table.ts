@@ -1,0 +1,47 @@
+/**
+ * The interfaces of this network namespace as the VRRP plan needs them: index, MAC, up, IPv4
+ * addresses (primary first) and the IPv6 link-local address. Read from sysfs and
+ * os.networkInterfaces(), which both reflect the namespace the process runs in.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import type { InterfaceInfo } from '../daemon/vrrp-plan.js';
+
+/** IFF_UP from <linux/if.h>. */
+const IFF_UP = 0x1;
+
+function readSys(name: string, attr: string): string | undefined {
+  try {
+    return readFileSync(`/sys/class/net/${name}/${attr}`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function readInterfaces(): Map<string, InterfaceInfo> {
+  const addrs = networkInterfaces();
+  const out = new Map<string, InterfaceInfo>();
+  let names: string[];
+  try {
+    names = readdirSync('/sys/class/net');
+  } catch {
+    names = Object.keys(addrs);
+  }
+  for (const name of names) {
+    const ifindex = Number(readSys(name, 'ifindex'));
+    if (!Number.isInteger(ifindex) || ifindex <= 0) continue;
+    const flags = Number.parseInt(readSys(name, 'flags') ?? '0', 16);
+    const list = addrs[name] ?? [];
+    const linkLocal = list.find((a) => a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80:'));
+    out.set(name, {
+      name,
+      ifindex,
+      mac: readSys(name, 'address') ?? '00:00:00:00:00:00',
+      up: (flags & IFF_UP) !== 0,
+      // os.networkInterfaces lists addresses in the kernel's order: the primary comes first.
+      ipv4: list.filter((a) => a.family === 'IPv4').map((a) => a.address),
+      ...(linkLocal === undefined ? {} : { ipv6LinkLocal: linkLocal.address }),
+    });
+  }
+  return out;
+}

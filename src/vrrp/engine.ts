@@ -1,0 +1,164 @@
+/**
+ * All VRRP instances of one daemon, pure: the shell hands it raw packets as sockets deliver
+ * them, timer expiries and tracker changes, each with the time; it routes each to the instance
+ * it concerns (keepalived's vrrp_dispatcher_read: by interface, family and VRID), runs it, and
+ * returns the effects per instance plus the earliest deadline of all. It performs nothing.
+ */
+import { AH_LEN, authKeyFromPass } from './auth.js';
+import { DropLog } from './drops.js';
+import { type InstanceInput, type InstanceOptions, VrrpInstance } from './instance.js';
+import { IPPROTO_AH, parseIpv4Header } from './ipv4-header.js';
+import { decodeIpv4Packet } from './ipv4-packet.js';
+import { IPPROTO_VRRP } from './packet.js';
+import type { VrrpEffect, VrrpInstanceParams } from './ports.js';
+
+/** What a raw socket delivered: IPv4 with its IP header, IPv6 the VRRP payload alone. */
+export interface RawRx {
+  readonly family: 4 | 6;
+  readonly bytes: Uint8Array;
+  readonly srcAddr: string;
+  readonly dstAddr: string;
+  /** TTL / hop limit; -1 or undefined when unknown. */
+  readonly ttl?: number;
+  readonly ifindex: number;
+}
+
+/** One instance and the interface it runs on (its receive socket's ifindex). */
+export interface EngineInstanceSpec {
+  readonly params: VrrpInstanceParams;
+  readonly ifindex: number;
+}
+
+export interface InstanceEffects {
+  readonly instance: string;
+  readonly effects: readonly VrrpEffect[];
+}
+
+/** Packets no instance claims, counted per reason (keepalived logs them as unknown VRIDs). */
+export type EngineDropReason = 'unknown-vrid' | 'undecodable';
+
+export type EngineEvent =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'stop' }
+  | { readonly kind: 'priority'; readonly totalPriority: number }
+  | { readonly kind: 'fault-set'; readonly reason: string }
+  | { readonly kind: 'fault-clear'; readonly reason: string };
+
+/** Offset of the VRID in a VRRP header (RFC 3768 §5.3, RFC 5798 §5.2). */
+const VRID_OFFSET = 1;
+
+const routeKey = (family: number, ifindex: number, vrid: number): string => `${family}/${ifindex}/${vrid}`;
+
+export class VrrpEngine {
+  readonly #instances = new Map<string, VrrpInstance>();
+  readonly #byRoute = new Map<string, VrrpInstance>();
+  readonly #drops = new DropLog<EngineDropReason>();
+
+  constructor(specs: readonly EngineInstanceSpec[], opts: InstanceOptions = {}) {
+    for (const { params, ifindex } of specs) {
+      if (this.#instances.has(params.name)) throw new RangeError(`duplicate instance ${params.name}`);
+      const key = routeKey(params.family, ifindex, params.vrid);
+      if (this.#byRoute.has(key)) {
+        throw new RangeError(`VRID ${params.vrid} used twice on interface index ${ifindex}`);
+      }
+      const instance = new VrrpInstance(params, opts);
+      this.#instances.set(params.name, instance);
+      this.#byRoute.set(key, instance);
+    }
+  }
+
+  instance(name: string): VrrpInstance | undefined {
+    return this.#instances.get(name);
+  }
+
+  get instances(): readonly VrrpInstance[] {
+    return [...this.#instances.values()];
+  }
+
+  dropCount(reason: EngineDropReason): number {
+    return this.#drops.count(reason);
+  }
+
+  /** An admin or tracker event for one instance, or for all when `name` is undefined. */
+  event(name: string | undefined, event: EngineEvent, nowUs: number): InstanceEffects[] {
+    const targets = name === undefined ? this.instances : [this.#instances.get(name)].filter((i) => i);
+    return targets.map((i) => this.#run(i as VrrpInstance, event, nowUs));
+  }
+
+  /** Runs every instance whose deadline has come. */
+  expire(nowUs: number): InstanceEffects[] {
+    const out: InstanceEffects[] = [];
+    for (const i of this.#instances.values()) {
+      if (i.deadlineUs !== undefined && i.deadlineUs <= nowUs)
+        out.push(this.#run(i, { kind: 'timer' }, nowUs));
+    }
+    return out;
+  }
+
+  /** The earliest deadline of all instances. */
+  nextDeadlineUs(): number | undefined {
+    let d: number | undefined;
+    for (const i of this.#instances.values()) {
+      const t = i.deadlineUs;
+      if (t !== undefined && (d === undefined || t < d)) d = t;
+    }
+    return d;
+  }
+
+  /** A packet from a socket. Never throws; unclaimed packets are counted and logged. */
+  receive(rx: RawRx, nowUs: number): InstanceEffects[] {
+    const vrid = rx.family === 4 ? ipv4Vrid(rx.bytes) : rx.bytes[VRID_OFFSET];
+    if (vrid === undefined)
+      return this.#engineDrop('undecodable', `Received a malformed VRRP packet from ${rx.srcAddr}`, nowUs);
+    const instance = this.#byRoute.get(routeKey(rx.family, rx.ifindex, vrid));
+    if (instance === undefined) {
+      return this.#engineDrop(
+        'unknown-vrid',
+        `Unknown VRID(${vrid}) received on interface index ${rx.ifindex} from ${rx.srcAddr}. ignoring...`,
+        nowUs,
+      );
+    }
+    const ttl = rx.ttl === undefined || rx.ttl < 0 ? undefined : rx.ttl;
+    const meta = {
+      srcAddr: rx.srcAddr,
+      dstAddr: rx.dstAddr,
+      ifindex: rx.ifindex,
+      ...(ttl === undefined ? {} : { ttl }),
+    };
+    if (rx.family === 6) {
+      return [this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs)];
+    }
+    const p = instance.config;
+    const ah =
+      p.auth.type === 'ah'
+        ? { key: authKeyFromPass(p.auth.pass), unicast: p.unicastPeers.length > 0 }
+        : undefined;
+    const r = decodeIpv4Packet(rx.bytes, ah === undefined ? {} : { ah });
+    const input: InstanceInput = r.ok
+      ? {
+          kind: 'decoded',
+          rx: { ...meta, advert: r.value.advert, ...(r.value.ah ? { ah: r.value.ah } : {}) },
+        }
+      : { kind: 'dropped', reason: r.reason, srcAddr: rx.srcAddr };
+    return [this.#run(instance, input, nowUs)];
+  }
+
+  #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects {
+    return { instance: instance.name, effects: instance.handle(input, nowUs).effects };
+  }
+
+  #engineDrop(reason: EngineDropReason, text: string, nowUs: number): InstanceEffects[] {
+    const line = this.#drops.record(reason, text, nowUs);
+    return line === undefined ? [] : [{ instance: '', effects: [{ kind: 'log', text: line }] }];
+  }
+}
+
+/** The VRID of an IPv4 VRRP or AH+VRRP packet, undefined when the packet is too broken to tell. */
+function ipv4Vrid(bytes: Uint8Array): number | undefined {
+  const h = parseIpv4Header(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (!h.ok) return undefined;
+  const { headerLen, protocol } = h.value;
+  if (protocol === IPPROTO_VRRP) return bytes[headerLen + VRID_OFFSET];
+  if (protocol === IPPROTO_AH) return bytes[headerLen + AH_LEN + VRID_OFFSET];
+  return undefined;
+}

@@ -1,0 +1,140 @@
+/**
+ * The interop matrix (issue 4): keepalived-ts against the real keepalived 2.2.7 on one lab
+ * segment, each side as master (priority 100) and as backup (priority 90), for v2/IPv4,
+ * v3/IPv4 and v3/IPv6, auth none / PASS / AH, multicast and unicast. For each cell:
+ * the election; a graceful stop of the master (backup takes over within skew + 300 ms);
+ * the master's return (it preempts); a hard failure, the master's link cut (backup takes
+ * over within 3 × advert_int + skew + 300 ms). Times are taken from when each daemon's log
+ * line arrived.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Implementation, RefKeepalived } from '../../src/testing/keepalived-ref.js';
+import { type Lab, type LabNode, pollUntil, withLab } from '../../src/testing/netns-lab.js';
+import {
+  lastLoggedState,
+  PAIR_VIP,
+  type PairVariant,
+  pairConfig,
+  startRouter,
+} from '../../src/testing/vrrp-pair.js';
+
+const VARIANTS: readonly PairVariant[] = [
+  { label: 'v2/IPv4 no auth multicast', version: 2, family: 4, auth: 'none', unicast: false, advertIntS: 1 },
+  { label: 'v2/IPv4 PASS multicast', version: 2, family: 4, auth: 'PASS', unicast: false, advertIntS: 1 },
+  { label: 'v2/IPv4 AH multicast', version: 2, family: 4, auth: 'AH', unicast: false, advertIntS: 1 },
+  { label: 'v2/IPv4 PASS unicast', version: 2, family: 4, auth: 'PASS', unicast: true, advertIntS: 1 },
+  { label: 'v2/IPv4 AH unicast', version: 2, family: 4, auth: 'AH', unicast: true, advertIntS: 1 },
+  { label: 'v3/IPv4 multicast', version: 3, family: 4, auth: 'none', unicast: false, advertIntS: 0.2 },
+  { label: 'v3/IPv6 multicast', version: 3, family: 6, auth: 'none', unicast: false, advertIntS: 0.2 },
+  { label: 'v3/IPv6 unicast', version: 3, family: 6, auth: 'none', unicast: true, advertIntS: 0.2 },
+];
+
+const MASTER_PRIO = 100;
+const BACKUP_PRIO = 90;
+const SLACK_MS = 300;
+
+/** RFC 5798 §6.1 Skew_Time for the backup, in ms. */
+const skewMs = (v: PairVariant): number => ((256 - BACKUP_PRIO) * v.advertIntS * 1000) / 256;
+const masterDownMs = (v: PairVariant): number => 3 * v.advertIntS * 1000 + skewMs(v);
+
+const addrOf = (node: LabNode, family: 4 | 6): string =>
+  ((family === 4 ? node.ipv4 : node.ipv6) ?? '').split('/')[0] ?? '';
+
+interface Pair {
+  readonly lab: Lab;
+  readonly a: LabNode;
+  readonly b: LabNode;
+  configA: string;
+  configB: string;
+}
+
+async function makePair(lab: Lab, v: PairVariant): Promise<Pair> {
+  const a = await lab.addNode('a', { ipv4: '192.0.2.1/24', ipv6: '2001:db8::1/64' });
+  const b = await lab.addNode('b', { ipv4: '192.0.2.2/24', ipv6: '2001:db8::2/64' });
+  const vip = PAIR_VIP[v.family];
+  return {
+    lab,
+    a,
+    b,
+    configA: pairConfig(v, {
+      priority: MASTER_PRIO,
+      self: addrOf(a, v.family),
+      peer: addrOf(b, v.family),
+      vip,
+    }),
+    configB: pairConfig(v, {
+      priority: BACKUP_PRIO,
+      self: addrOf(b, v.family),
+      peer: addrOf(a, v.family),
+      vip,
+    }),
+  };
+}
+
+/** Resolves with the arrival time of `router`'s next "Entering STATE" line at or after `since`. */
+async function entered(
+  router: RefKeepalived,
+  state: string,
+  since: number,
+  timeoutMs: number,
+): Promise<number> {
+  const line = await router.proc.waitForLogLine(`Entering ${state} STATE`, { since, timeoutMs });
+  return line.atMs;
+}
+
+/** Waits until `master` last logged MASTER and `backup` BACKUP (both may pass through MASTER). */
+async function settled(master: RefKeepalived, backup: RefKeepalived, timeoutMs: number): Promise<void> {
+  await pollUntil(() => lastLoggedState(master) === 'MASTER' && lastLoggedState(backup) === 'BACKUP', {
+    what: 'one master (priority 100) and one backup',
+    timeoutMs,
+    intervalMs: 20,
+  });
+}
+
+function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementation): void {
+  test(`${v.label}: ${masterImpl} master, ${backupImpl} backup`, (t) =>
+    withLab(t, {}, async (lab) => {
+      const p = await makePair(lab, v);
+      const downMs = masterDownMs(v);
+      const startWait = 2 * downMs + 3000;
+
+      // Election: the backup starts first and becomes master alone; the higher priority preempts it.
+      const backup = await startRouter(p.b, backupImpl, p.configB);
+      let master = await startRouter(p.a, masterImpl, p.configA);
+      await settled(master, backup, startWait);
+
+      // Graceful stop: priority 0 advert; the backup takes over after its skew time.
+      let since = backup.proc.lineCount;
+      const stopAt = performance.now();
+      await master.stop();
+      const gracefulMs = (await entered(backup, 'MASTER', since, 5000)) - stopAt;
+      t.diagnostic(
+        `graceful takeover ${gracefulMs.toFixed(0)} ms (bound ${(skewMs(v) + SLACK_MS).toFixed(0)})`,
+      );
+      assert.ok(gracefulMs <= skewMs(v) + SLACK_MS, `graceful takeover took ${gracefulMs.toFixed(0)} ms`);
+
+      // The higher priority returns and preempts.
+      master = await startRouter(p.a, masterImpl, p.configA, `${masterImpl}2`);
+      await settled(master, backup, startWait);
+
+      // Hard failure: the master's link goes down right after one of its adverts.
+      since = backup.proc.lineCount;
+      await p.a.linkSet('down');
+      const cutAt = performance.now();
+      const hardMs = (await entered(backup, 'MASTER', since, downMs + 5000)) - cutAt;
+      t.diagnostic(`hard failover ${hardMs.toFixed(0)} ms (bound ${(downMs + SLACK_MS).toFixed(0)})`);
+      assert.ok(hardMs <= downMs + SLACK_MS, `hard failover took ${hardMs.toFixed(0)} ms`);
+      assert.equal(lastLoggedState(backup), 'MASTER');
+      await master.stop();
+      await backup.stop();
+      if (process.env.KT_DEBUG) t.diagnostic(`${master.proc.tail(60)}\n---\n${backup.proc.tail(60)}`);
+    }));
+}
+
+describe('VRRP interop with keepalived 2.2.7', { concurrency: 4 }, () => {
+  for (const v of VARIANTS) {
+    cell(v, 'keepalived-ts', 'keepalived');
+    cell(v, 'keepalived', 'keepalived-ts');
+  }
+});
