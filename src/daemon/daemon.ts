@@ -16,8 +16,10 @@ import { rawsock } from '../net/rawsock.js';
 import { instanceNotifyCommands } from '../notify/instance-notify.js';
 import { readInterfaces } from '../sys/interface-table.js';
 import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
+import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
+import { InstanceTracking } from './tracking.js';
 import { planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -128,15 +130,24 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const plan = planVrrp(config, interfaces);
   for (const m of plan.messages) log.log(m);
   const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  // The worker is created below; events from the trackers wait for it.
+  let sendToWorker: (m: ToWorker) => void = () => {};
+  const tracking = new InstanceTracking(config, {
+    clock: realClock,
+    log: (text) => log.log(text),
+    send: (instance, event) => sendToWorker({ type: 'event', instance, event }),
+  });
   const data: VrrpWorkerData = {
     instances: o.checkOnly ? [] : plan.instances,
     interfaces: [...interfaces.values()],
     garpIntervalUs: config.global.vrrpGarpIntervalUs,
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
     keepVipsOnStop: o.dontReleaseVrrp,
+    initialEvents: tracking.initialEvents(),
   };
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
+  sendToWorker = send;
   return new Promise<number>((resolve) => {
     let exitCode = 0;
     let stopping = false;
@@ -147,6 +158,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
+      void tracking.stop();
       send({ type: 'stop' });
       setTimeout(() => {
         log.log('VRRP worker did not stop in time - terminating it');
@@ -170,6 +182,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
           void worker.terminate();
           break;
         case 'ready':
+          if (!stopping) tracking.start();
+          break;
         case 'state':
         case 'status':
           break;

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     return;
   }
   await vips.removeStale();
+  for (const { instance, event } of data.initialEvents) runtime.event(instance, event);
   runtime.start();
   post({ type: 'ready' });
 

@@ -15,6 +15,8 @@ export interface VrrpWorkerData {
   readonly gnaIntervalUs: number;
   /** -V / --dont-release-vrrp: leave the VIPs in place at stop. */
   readonly keepVipsOnStop: boolean;
+  /** Tracking state known before start (e.g. weight-0 scripts not yet run fault the instance). */
+  readonly initialEvents: readonly { readonly instance: string; readonly event: EngineEvent }[];
 }
 
 export type ToWorker =
