@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "netlink.h"
+
 #define MAX_PACKET 65536
 /* At most this many packets are read per readiness event, so one busy socket cannot starve
  * the event loop; the poll handle fires again for the rest. */
@@ -253,15 +255,24 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   return make_int(env, n);
 }
 
+typedef struct poller poller_t;
+
+/* What stop() holds: it may outlive the poller (closed at teardown) or the reverse. */
 typedef struct {
+  poller_t *poller;
+} slot_t;
+
+struct poller {
   uv_poll_t handle;
   napi_env env;
   napi_ref callback;
+  slot_t *slot;
+  napi_async_cleanup_hook_handle cleanup;
   int fd;
   int family;
   int closing;
   unsigned char buf[MAX_PACKET];
-} poller_t;
+};
 
 static void set_str(napi_env env, napi_value obj, const char *key, const char *s) {
   napi_value v;
@@ -359,27 +370,49 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
 
 static void on_close(uv_handle_t *h) {
   poller_t *p = (poller_t *)h->data;
-  napi_delete_reference(p->env, p->callback);
+  napi_remove_async_cleanup_hook(p->cleanup);
   free(p);
+}
+
+/* The close callback of a poller that never started receiving. */
+static void free_handle(uv_handle_t *h) { free(h->data); }
+
+/* Closes the poll handle once. The JS reference is dropped here, while the environment is
+ * certainly alive; the memory goes in the close callback. */
+static void poller_close(poller_t *p) {
+  if (p->closing) return;
+  p->closing = 1;
+  if (p->slot) p->slot->poller = NULL;
+  p->slot = NULL;
+  uv_poll_stop(&p->handle);
+  napi_delete_reference(p->env, p->callback);
+  uv_close((uv_handle_t *)&p->handle, on_close);
+}
+
+/* The environment ends (a worker thread exits or is terminated) without stop(): close the
+ * handle, or libuv aborts on a loop closed with open handles; teardown waits for on_close,
+ * which removes this hook. */
+static void env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
+  poller_t *p = (poller_t *)arg;
+  p->cleanup = handle;
+  poller_close(p);
 }
 
 static napi_value poll_stop(napi_env env, napi_callback_info info) {
   void *data;
   napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
-  poller_t **slot = (poller_t **)data;
-  if (*slot && !(*slot)->closing) {
-    (*slot)->closing = 1;
-    uv_poll_stop(&(*slot)->handle);
-    uv_close((uv_handle_t *)&(*slot)->handle, on_close);
-    *slot = NULL;
-  }
+  slot_t *slot = (slot_t *)data;
+  if (slot->poller) poller_close(slot->poller);
   return make_undefined(env);
 }
 
+/* stop() was garbage collected: the poller (if still receiving) runs on until teardown. */
 static void finalize_slot(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  free(data);
+  slot_t *slot = (slot_t *)data;
+  if (slot->poller) slot->poller->slot = NULL;
+  free(slot);
 }
 
 /* startReceive(fd, family, callback(err, packets[])) -> stop() */
@@ -392,21 +425,34 @@ static napi_value start_receive(napi_env env, napi_callback_info info) {
   uv_loop_t *loop;
   napi_get_uv_event_loop(env, &loop);
   poller_t *p = calloc(1, sizeof(poller_t));
-  if (!p) return throw_errno(env, "calloc", ENOMEM);
+  slot_t *slot = calloc(1, sizeof(slot_t));
+  if (!p || !slot) {
+    free(p);
+    free(slot);
+    return throw_errno(env, "calloc", ENOMEM);
+  }
   p->env = env;
   p->fd = fd;
   p->family = family;
   p->handle.data = p;
-  napi_create_reference(env, argv[2], 1, &p->callback);
   int rc = uv_poll_init(loop, &p->handle, fd);
-  if (rc == 0) rc = uv_poll_start(&p->handle, UV_READABLE, on_readable);
   if (rc) {
-    napi_delete_reference(env, p->callback);
     free(p);
+    free(slot);
+    return throw_errno(env, "uv_poll_init", -rc);
+  }
+  napi_create_reference(env, argv[2], 1, &p->callback);
+  rc = uv_poll_start(&p->handle, UV_READABLE, on_readable);
+  if (rc == 0 && napi_add_async_cleanup_hook(env, env_cleanup, p, &p->cleanup) != napi_ok) rc = UV_ENOMEM;
+  if (rc) {
+    uv_poll_stop(&p->handle);
+    napi_delete_reference(env, p->callback);
+    uv_close((uv_handle_t *)&p->handle, free_handle);
+    free(slot);
     return throw_errno(env, "uv_poll_start", -rc);
   }
-  poller_t **slot = malloc(sizeof(poller_t *));
-  *slot = p;
+  p->slot = slot;
+  slot->poller = p;
   napi_value stop;
   napi_create_function(env, "stop", NAPI_AUTO_LENGTH, poll_stop, slot, &stop);
   napi_add_finalizer(env, stop, slot, finalize_slot, NULL, NULL);
@@ -481,6 +527,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  init_netlink(env, exports);
   return exports;
 }
 

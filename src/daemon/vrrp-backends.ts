@@ -5,6 +5,8 @@
 import type { Clock } from '../base/clock.js';
 import { PacketAnnouncer } from '../net/announcer.js';
 import { createPacketSender, interfaceFromSysfs } from '../net/announcer-sender.js';
+import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.js';
+import { NetlinkVipManager } from '../net/netlink-vips.js';
 import { vipAddress } from '../vrrp/fsm.js';
 import type { Announcer, VipManager } from '../vrrp/ports.js';
 import type { InterfaceInfo } from './vrrp-plan.js';
@@ -26,25 +28,48 @@ export interface AnnouncerBackend extends Announcer {
   close(): void;
 }
 
+/**
+ * The VIPs through rtnetlink: each VIP text the core names resolves to its config line on its
+ * interface. At start every configured VIP is removed if present: a previous run that died
+ * (SIGKILL, crash) must not leave a stale address that answers ARP for the new master's VIP.
+ */
 export async function createVipBackend(
   data: VrrpWorkerData,
   interfaces: ReadonlyMap<string, InterfaceInfo>,
   log: (text: string, detail?: boolean) => void,
 ): Promise<VipBackend> {
-  void data;
-  void interfaces;
+  const details = new Map<string, Map<string, VipDetail>>();
+  for (const { wiring } of data.instances) {
+    const byText = new Map<string, VipDetail>();
+    for (const [text, vip] of wiring.vips) {
+      byText.set(text, vipDetailFromConfig(vip.config, interfaces.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+    }
+    details.set(wiring.name, byText);
+  }
+  const manager = new NetlinkVipManager({
+    resolve: (instance, vip) => details.get(instance)?.get(vip),
+    log: (text) => log(text),
+  });
   let keep = false;
   return {
-    addVips: (instance) => log(`(${instance}) setting VIPs.`, true),
-    delVips: (instance) => {
-      if (!keep) log(`(${instance}) removing VIPs.`, true);
+    addVips: (instance, effect) => {
+      log(`(${instance}) setting VIPs.`, true);
+      manager.addVips(instance, effect);
     },
-    removeStale: async () => {},
-    flush: async () => {},
+    delVips: (instance, effect) => {
+      if (keep) return;
+      log(`(${instance}) removing VIPs.`, true);
+      manager.delVips(instance, effect);
+    },
+    removeStale: async () => {
+      for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
+      await manager.removeStale([...details.values()].flatMap((m) => [...m.values()]));
+    },
+    flush: () => manager.flush(),
     keepOnStop: () => {
       keep = true;
     },
-    close: async () => {},
+    close: async () => manager.close(),
   };
 }
 
@@ -60,7 +85,7 @@ export function createAnnouncerBackend(
   const ifnameOf = new Map<string, Map<string, string>>();
   for (const { wiring } of data.instances) {
     const byAddress = new Map<string, string>();
-    for (const d of wiring.vips.values()) byAddress.set(vipAddress(d.address), d.ifname);
+    for (const d of wiring.vips.values()) byAddress.set(vipAddress(d.config.address), d.ifname);
     ifnameOf.set(wiring.name, byAddress);
   }
   const sender = createPacketSender();

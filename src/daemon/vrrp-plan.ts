@@ -22,17 +22,10 @@ export interface InterfaceInfo {
   readonly ipv6LinkLocal?: string;
 }
 
-/** A VIP as netlink adds it. */
-export interface VipDetail {
+/** A VIP: its config line and the interface it goes on (its `dev`, else the instance's). */
+export interface PlannedVip {
   readonly ifname: string;
-  readonly family: 4 | 6;
-  readonly address: string;
-  readonly prefixLen: number;
-  readonly broadcast?: string;
-  readonly scope: number;
-  readonly label?: string;
-  readonly peer?: string;
-  readonly ifaFlags: number;
+  readonly config: IpAddressConfig;
 }
 
 export interface InstanceWiring {
@@ -47,8 +40,8 @@ export interface InstanceWiring {
   readonly srcAddr: string;
   /** TTL / hop limit of unicast adverts (unicast_ttl). */
   readonly ttl: number;
-  /** VIP text as the core names it (`addr` or `addr/len`) to its netlink detail. */
-  readonly vips: ReadonlyMap<string, VipDetail>;
+  /** VIP text as the core names it (`addr` or `addr/len`) to its config and interface. */
+  readonly vips: ReadonlyMap<string, PlannedVip>;
 }
 
 export interface PlannedInstance {
@@ -71,20 +64,6 @@ export function vipText(a: IpAddressConfig): string {
 function authOf(v: VrrpInstanceConfig): VrrpAuth {
   if (v.auth === undefined) return { type: 'none' };
   return v.auth.type === 'AH' ? { type: 'ah', pass: v.auth.pass } : { type: 'pass', pass: v.auth.pass };
-}
-
-function detailOf(a: IpAddressConfig, defaultIf: string): VipDetail {
-  return {
-    ifname: a.interface ?? defaultIf,
-    family: a.family,
-    address: a.address,
-    prefixLen: a.prefixLen,
-    ...(a.broadcast === undefined ? {} : { broadcast: a.broadcast }),
-    scope: a.scope,
-    ...(a.label === undefined ? {} : { label: a.label }),
-    ...(a.peer === undefined ? {} : { peer: a.peer }),
-    ifaFlags: a.ifaFlags,
-  };
 }
 
 /** keepalived's choice of advert source: unicast_src_ip, mcast_src_ip, else the interface's own. */
@@ -113,9 +92,10 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       );
       continue;
     }
-    const vips = new Map<string, VipDetail>();
-    for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded])
-      vips.set(vipText(a), detailOf(a, ifname));
+    const vips = new Map<string, PlannedVip>();
+    for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
+      vips.set(vipText(a), { ifname: a.interface ?? ifname, config: a });
+    }
     const unicast = v.unicastPeers.length > 0;
     const raw = withDefaults({
       name: v.name,

@@ -1,6 +1,7 @@
 /**
- * Typed access to the native addon (native/src/rawsock.c): raw IP sockets received with their
- * metadata, multicast membership, AF_PACKET frames. The only module that loads it.
+ * Typed access to the native addon (native/src/rawsock.c, native/src/netlink.c): raw IP sockets
+ * received with their metadata, multicast membership, AF_PACKET frames, netlink sockets and
+ * syslog(3). The only module that loads it.
  */
 import { createRequire } from 'node:module';
 
@@ -28,6 +29,25 @@ export interface RawSockAddon {
   openPacket(ifindex: number): number;
   sendFrame(fd: number, ifindex: number, frame: Buffer): number;
   close(fd: number): void;
+  /** An AF_NETLINK socket, non-blocking; `protocol` 0 is NETLINK_ROUTE. Close it with close(). */
+  netlinkOpen(protocol: number): number;
+  /** Binds to the multicast `groups` (a bit mask; 0 for none) and returns the kernel-chosen port id. */
+  netlinkBind(fd: number, groups: number): number;
+  /** setsockopt(fd, level, name, int value): SO_RCVBUF, NETLINK_EXT_ACK, NETLINK_CAP_ACK... */
+  netlinkSetOption(fd: number, level: number, name: number, value: number): void;
+  /** Sends one datagram (one or more netlink messages) to the kernel; returns the bytes sent. */
+  netlinkSend(fd: number, message: Buffer): number;
+  /**
+   * Calls back with batches of whole datagrams from the kernel as the socket becomes readable
+   * (datagrams from other ports are dropped); `err` carries ENOBUFS / EMSGSIZE with no loss of the
+   * socket. Returns stop().
+   */
+  netlinkStartReceive(fd: number, cb: (err: Error | null, datagrams: Buffer[]) => void): () => void;
+  /**
+   * syslog(3) under `ident` (openlog'ed when it changes, with LOG_PID as keepalived):
+   * `facility` is the shifted LOG_* code (LOG_DAEMON = 24), `priority` 0..7 (LOG_EMERG..LOG_DEBUG).
+   */
+  syslog(facility: number, priority: number, ident: string, message: string): void;
 }
 
 let loaded: RawSockAddon | undefined;

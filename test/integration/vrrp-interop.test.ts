@@ -5,7 +5,8 @@
  * the election; a graceful stop of the master (backup takes over within skew + 300 ms);
  * the master's return (it preempts); a hard failure, the master's link cut (backup takes
  * over within 3 × advert_int + skew + 300 ms). Times are taken from when each daemon's log
- * line arrived.
+ * line arrived. After each change the VIP is on the master only, a client on the segment
+ * reaches it, and the client's neighbour entry for it is the master's MAC.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -45,6 +46,9 @@ interface Pair {
   readonly lab: Lab;
   readonly a: LabNode;
   readonly b: LabNode;
+  /** A client on the segment, reaching the VIP. */
+  readonly c: LabNode;
+  readonly vip: string;
   configA: string;
   configB: string;
 }
@@ -52,11 +56,14 @@ interface Pair {
 async function makePair(lab: Lab, v: PairVariant): Promise<Pair> {
   const a = await lab.addNode('a', { ipv4: '192.0.2.1/24', ipv6: '2001:db8::1/64' });
   const b = await lab.addNode('b', { ipv4: '192.0.2.2/24', ipv6: '2001:db8::2/64' });
+  const c = await lab.addNode('c', { ipv4: '192.0.2.3/24', ipv6: '2001:db8::3/64' });
   const vip = PAIR_VIP[v.family];
   return {
     lab,
     a,
     b,
+    c,
+    vip,
     configA: pairConfig(v, {
       priority: MASTER_PRIO,
       self: addrOf(a, v.family),
@@ -83,6 +90,34 @@ async function entered(
   return line.atMs;
 }
 
+const macOf = async (node: LabNode): Promise<string> =>
+  (await node.run('cat', [`/sys/class/net/${node.ifname}/address`])).trim();
+
+/** The link-layer address `node` has for `ip` in its neighbour table, if any. */
+async function neighbourMac(node: LabNode, ip: string): Promise<string | undefined> {
+  const out = await node.run('ip', ['neigh', 'show', ip, 'dev', node.ifname]);
+  return /lladdr ([0-9a-f:]+)/.exec(out)?.[1];
+}
+
+/**
+ * The VIP is on `holder` only, the client reaches it, and the client's neighbour entry for it
+ * is the holder's MAC (the gratuitous ARP / unsolicited NA did their job).
+ */
+async function vipServedBy(p: Pair, holder: LabNode, other: LabNode): Promise<void> {
+  await pollUntil(async () => (await holder.hasAddress(p.vip)) && !(await other.hasAddress(p.vip)), {
+    what: `the VIP on ${holder.name} only`,
+    timeoutMs: 3000,
+    intervalMs: 20,
+  });
+  assert.ok(await p.c.canReach(p.vip), 'the client reaches the VIP');
+  const mac = await macOf(holder);
+  await pollUntil(async () => (await neighbourMac(p.c, p.vip)) === mac, {
+    what: `the client's neighbour entry for the VIP to be ${holder.name}'s MAC ${mac}`,
+    timeoutMs: 3000,
+    intervalMs: 20,
+  });
+}
+
 /** Waits until `master` last logged MASTER and `backup` BACKUP (both may pass through MASTER). */
 async function settled(master: RefKeepalived, backup: RefKeepalived, timeoutMs: number): Promise<void> {
   await pollUntil(() => lastLoggedState(master) === 'MASTER' && lastLoggedState(backup) === 'BACKUP', {
@@ -103,6 +138,7 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
       const backup = await startRouter(p.b, backupImpl, p.configB);
       let master = await startRouter(p.a, masterImpl, p.configA);
       await settled(master, backup, startWait);
+      await vipServedBy(p, p.a, p.b);
 
       // Graceful stop: priority 0 advert; the backup takes over after its skew time.
       let since = backup.proc.lineCount;
@@ -113,6 +149,7 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
         `graceful takeover ${gracefulMs.toFixed(0)} ms (bound ${(skewMs(v) + SLACK_MS).toFixed(0)})`,
       );
       assert.ok(gracefulMs <= skewMs(v) + SLACK_MS, `graceful takeover took ${gracefulMs.toFixed(0)} ms`);
+      await vipServedBy(p, p.b, p.a);
 
       // The higher priority returns and preempts.
       master = await startRouter(p.a, masterImpl, p.configA, `${masterImpl}2`);
@@ -126,6 +163,15 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
       t.diagnostic(`hard failover ${hardMs.toFixed(0)} ms (bound ${(downMs + SLACK_MS).toFixed(0)})`);
       assert.ok(hardMs <= downMs + SLACK_MS, `hard failover took ${hardMs.toFixed(0)} ms`);
       assert.equal(lastLoggedState(backup), 'MASTER');
+      // The cut master keeps its VIP on the dead link; the client must reach the new master.
+      await pollUntil(() => p.b.hasAddress(p.vip), { what: 'the VIP on b', timeoutMs: 3000, intervalMs: 20 });
+      assert.ok(await p.c.canReach(p.vip), 'the client reaches the VIP after the hard failover');
+      const bMac = await macOf(p.b);
+      await pollUntil(async () => (await neighbourMac(p.c, p.vip)) === bMac, {
+        what: "the client's neighbour entry for the VIP to be b's MAC",
+        timeoutMs: 3000,
+        intervalMs: 20,
+      });
       await master.stop();
       await backup.stop();
       if (process.env.KT_DEBUG) t.diagnostic(`${master.proc.tail(60)}\n---\n${backup.proc.tail(60)}`);
