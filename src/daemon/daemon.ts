@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { formatDiagnostic } from '../base/diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
+import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceNotifyCommands } from '../notify/instance-notify.js';
 import { readInterfaces } from '../sys/interface-table.js';
@@ -132,7 +133,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
-  const tracking = new InstanceTracking(config, {
+  const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
+  const tracking = new InstanceTracking(config, links, {
     clock: realClock,
     log: (text) => log.log(text),
     send: (instance, event) => sendToWorker({ type: 'event', instance, event }),
@@ -148,10 +150,20 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
   sendToWorker = send;
+  const linkMonitor = new LinkMonitor({
+    addon: rawsock(),
+    log: (text) => log.log(text),
+    onLink: (e) => {
+      if (tracking.linkChanged(e.name, e.usable))
+        log.log(`Netlink reports ${e.name} ${e.usable ? 'up' : 'down'}`);
+    },
+  });
+  linkMonitor.start();
   return new Promise<number>((resolve) => {
     let exitCode = 0;
     let stopping = false;
     const finish = (code: number): void => {
+      linkMonitor.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
       resolve(code);
     };

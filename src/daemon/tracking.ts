@@ -38,15 +38,29 @@ function idsOf(user: ScriptUser | undefined): { uid: number; gid: number } | und
   return account === undefined ? undefined : { uid: account.uid, gid: account.gid };
 }
 
+/**
+ * The interfaces an instance depends on: its own (unless dont_track_primary; a weight of 0,
+ * so down means FAULT, as keepalived) and its track_interface entries.
+ */
+function interfacesOf(v: VrrpInstanceConfig): string[] {
+  const names = v.trackInterfaces.map((t) => t.name);
+  if (!v.dontTrackPrimary && v.interface !== undefined && !names.includes(v.interface))
+    names.push(v.interface);
+  return names;
+}
+
 export class InstanceTracking {
   readonly #instances: readonly VrrpInstanceConfig[];
   readonly #opts: TrackingOptions;
   readonly #scheduler: ScriptScheduler;
   readonly #verdicts = new Map<string, TrackingVerdict>();
+  /** Interface name to whether it is usable (up with carrier). */
+  readonly #links: Map<string, boolean>;
 
-  constructor(config: KeepalivedConfig, opts: TrackingOptions) {
+  constructor(config: KeepalivedConfig, links: ReadonlyMap<string, boolean>, opts: TrackingOptions) {
     this.#opts = opts;
     this.#instances = config.vrrp.instances;
+    this.#links = new Map(links);
     const tracked = new Set(this.#instances.flatMap((v) => v.trackScripts.map((t) => t.name)));
     const scripts: ScheduledScript[] = config.vrrp.scripts
       .filter((s) => tracked.has(s.name))
@@ -82,8 +96,31 @@ export class InstanceTracking {
     return this.#scheduler.stop();
   }
 
+  /** A link changed; returns false when its usability did not (nothing to do). */
+  linkChanged(name: string, usable: boolean): boolean {
+    if (this.#links.get(name) === usable) return false;
+    this.#links.set(name, usable);
+    this.#recompute((v) => interfacesOf(v).includes(name));
+    return true;
+  }
+
   #verdict(v: VrrpInstanceConfig): TrackingVerdict {
-    return computeTracking(v.priority, trackedOf(v, { script: (name) => this.#scheduler.status(name) }));
+    const link = (name: string): 'up' | 'down' => (this.#links.get(name) === true ? 'up' : 'down');
+    const tracked = trackedOf(v, { script: (name) => this.#scheduler.status(name), interface: link });
+    if (
+      !v.dontTrackPrimary &&
+      v.interface !== undefined &&
+      !v.trackInterfaces.some((t) => t.name === v.interface)
+    ) {
+      tracked.push({
+        kind: 'interface',
+        name: v.interface,
+        weight: 0,
+        weightReverse: false,
+        status: link(v.interface),
+      });
+    }
+    return computeTracking(v.priority, tracked);
   }
 
   #recompute(affected: (v: VrrpInstanceConfig) => boolean): void {

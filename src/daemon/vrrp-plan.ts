@@ -15,6 +15,7 @@ export interface InterfaceInfo {
   readonly name: string;
   readonly ifindex: number;
   readonly mac: string;
+  /** Up with carrier (IFF_UP and IFF_RUNNING). */
   readonly up: boolean;
   /** IPv4 addresses, primary first. */
   readonly ipv4: readonly string[];

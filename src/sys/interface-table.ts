@@ -10,6 +10,16 @@ import type { InterfaceInfo } from '../daemon/vrrp-plan.js';
 /** IFF_UP from <linux/if.h>. */
 const IFF_UP = 0x1;
 
+/**
+ * keepalived's IF_ISUP is IFF_UP and IFF_RUNNING. sysfs `flags` never shows IFF_RUNNING (the
+ * kernel derives it from the operational state), so carrier comes from `operstate`: "up", or
+ * "unknown" for links without carrier reporting (loopback).
+ */
+function usable(name: string, flags: number): boolean {
+  const oper = readSys(name, 'operstate');
+  return (flags & IFF_UP) !== 0 && (oper === 'up' || oper === 'unknown');
+}
+
 function readSys(name: string, attr: string): string | undefined {
   try {
     return readFileSync(`/sys/class/net/${name}/${attr}`, 'utf8').trim();
@@ -37,7 +47,7 @@ export function readInterfaces(): Map<string, InterfaceInfo> {
       name,
       ifindex,
       mac: readSys(name, 'address') ?? '00:00:00:00:00:00',
-      up: (flags & IFF_UP) !== 0,
+      up: usable(name, flags),
       // os.networkInterfaces lists addresses in the kernel's order: the primary comes first.
       ipv4: list.filter((a) => a.family === 'IPv4').map((a) => a.address),
       ...(linkLocal === undefined ? {} : { ipv6LinkLocal: linkLocal.address }),

@@ -185,6 +185,9 @@ export class Lab implements Teardown {
       'net.ipv6.conf.all.accept_dad=0',
       'net.ipv6.conf.default.accept_dad=0',
       `net.ipv6.conf.${NODE_IF}.accept_dad=0`,
+      // A link taken down and up (a simulated power cut) keeps its IPv6 addresses, as IPv4
+      // does; by default the kernel deletes them all on down.
+      'net.ipv6.conf.all.keep_addr_on_down=1',
     ]);
     await this.#ip(['-n', this.switchNs, 'link', 'set', node.port, 'master', BRIDGE, 'up']);
     const batch = ['link set lo up'];

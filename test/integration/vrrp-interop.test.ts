@@ -172,6 +172,13 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
         timeoutMs: 3000,
         intervalMs: 20,
       });
+      // The cut master noticed its link go and is in FAULT, as keepalived would be.
+      await master.proc.waitForLine('Entering FAULT STATE', { timeoutMs: 3000 });
+
+      // The link returns: the master leaves FAULT and preempts again.
+      await p.a.linkSet('up');
+      await settled(master, backup, startWait);
+      await vipServedBy(p, p.a, p.b);
       await master.stop();
       await backup.stop();
       if (process.env.KT_DEBUG) t.diagnostic(`${master.proc.tail(60)}\n---\n${backup.proc.tail(60)}`);
