@@ -21,7 +21,7 @@ import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
 import { InstanceTracking } from './tracking.js';
-import { planVrrp } from './vrrp-plan.js';
+import { type PlannedInstance, planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
 export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
@@ -103,13 +103,7 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
     log.log('daemon is already running');
     return 0;
   }
-  const loaded = loadConfig({
-    path: o.configFile,
-    configId: o.configId ?? hostname().split('.')[0] ?? '',
-    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
-    testMode: false,
-    allConfig: o.allConfig,
-  });
+  const loaded = readConfig(o);
   for (const d of loaded.diagnostics) log.log(formatDiagnostic(d));
   const config = loaded.config;
   if (config === undefined) {
@@ -124,6 +118,41 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
     for (const f of pidFiles) rmSync(f, { force: true });
     log.log(`Stopped ${VERSION_STRING}`);
   }
+}
+
+function readConfig(o: CliOptions) {
+  return loadConfig({
+    path: o.configFile,
+    configId: o.configId ?? hostname().split('.')[0] ?? '',
+    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
+    testMode: false,
+    allConfig: o.allConfig,
+  });
+}
+
+/**
+ * SIGHUP. The configuration is read and checked again (on this thread: the VRRP worker keeps
+ * advertising meanwhile). Applying a changed configuration as a diff is not built yet, so a
+ * reload never disturbs the running instances: an unchanged VRRP plan is a no-op, a changed
+ * one is reported and left for a restart.
+ */
+function reload(o: CliOptions, running: string, log: DaemonLog): void {
+  log.log('Reloading');
+  const loaded = readConfig(o);
+  const failed = loaded.config === undefined || loaded.exitStatus >= 4;
+  if (failed) {
+    for (const d of loaded.diagnostics) log.log(formatDiagnostic(d));
+    log.log('Reload failed: the configuration has errors - keeping the running one');
+    return;
+  }
+  const next = JSON.stringify(planVrrp(loaded.config, readInterfaces()).instances.map(planKey));
+  if (next === running) log.log('Reload complete: no VRRP change');
+  else log.log('Reload: the VRRP configuration changed; applying changes needs a restart in this version');
+}
+
+/** What identifies a planned instance's behaviour, comparable as JSON (Maps are not). */
+function planKey(i: PlannedInstance): unknown {
+  return { params: i.params, wiring: { ...i.wiring, vips: [...i.wiring.vips] } };
 }
 
 function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promise<number> {
@@ -210,9 +239,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
     worker.on('exit', () => finish(exitCode));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    process.on('SIGHUP', () =>
-      log.log('Reloading - a reload keeps the running configuration in this version'),
-    );
+    const running = JSON.stringify(plan.instances.map(planKey));
+    process.on('SIGHUP', () => reload(o, running, log));
   });
 }
 
