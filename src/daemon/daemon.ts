@@ -14,13 +14,15 @@ import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
+import { instanceFifoLine } from '../notify/fifo-line.js';
 import { instanceNotifyCommands } from '../notify/instance-notify.js';
+import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
 import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
-import { InstanceTracking } from './tracking.js';
+import { InstanceTracking, idsOf } from './tracking.js';
 import { type PlannedInstance, planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -162,6 +164,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
+  const fifos = openFifos(config, log);
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
   const tracking = new InstanceTracking(config, links, {
     clock: realClock,
@@ -193,6 +196,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
     let stopping = false;
     const finish = (code: number): void => {
       linkMonitor.close();
+      for (const f of fifos) f.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
       resolve(code);
     };
@@ -213,8 +217,11 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
           break;
         case 'notify': {
           const scripts = notifyScripts.get(m.instance);
-          if (scripts === undefined) break;
-          for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
+          if (scripts !== undefined) {
+            for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
+          }
+          const line = instanceFifoLine(m.instance, m.effect);
+          for (const f of fifos) f.write(line);
           break;
         }
         case 'fatal':
@@ -245,6 +252,32 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * notify_fifo and vrrp_notify_fifo, each with its script. The same path given for both is
+ * opened once, as keepalived ignores the vrrp one then.
+ */
+function openFifos(config: KeepalivedConfig, log: DaemonLog): NotifyFifoWriter[] {
+  const g = config.global;
+  const out: NotifyFifoWriter[] = [];
+  for (const [fifo, script] of [
+    [g.notifyFifo, g.notifyFifoScript],
+    [g.vrrpNotifyFifo, g.vrrpNotifyFifoScript],
+  ] as const) {
+    if (fifo === undefined || out.some((f) => f.path === fifo.path)) continue;
+    const owner = idsOf(fifo.owner ?? g.scriptUser);
+    const scriptIds = idsOf(script?.runAs ?? g.scriptUser);
+    out.push(
+      new NotifyFifoWriter(fifo, {
+        ...(script === undefined ? {} : { script }),
+        ...(owner === undefined ? {} : { owner }),
+        ...(scriptIds === undefined ? {} : { scriptIds }),
+        log: (text) => log.log(text),
+      }),
+    );
+  }
+  return out;
+}
 
 /** Runs a notify script asynchronously, in its own process group, never waiting for it. */
 function runScript(argv: readonly string[], log: DaemonLog): void {

@@ -29,7 +29,7 @@ export interface TrackingOptions {
 }
 
 /** uid/gid of a script's user; undefined = run as the daemon's own user. */
-function idsOf(user: ScriptUser | undefined): { uid: number; gid: number } | undefined {
+export function idsOf(user: ScriptUser | undefined): { uid: number; gid: number } | undefined {
   if (user === undefined) return undefined;
   const account = lookupUser(
     { interfaces: { exists: () => false, isLoopback: () => false }, fileExists: () => false },

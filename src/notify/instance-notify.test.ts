@@ -33,7 +33,11 @@ test('a state without its own script runs only the generic one; none configured 
 
 test('notify_master_rx_lower_pri runs on its event only', () => {
   assert.deepEqual(
-    instanceNotifyCommands('VI_1', scripts, { kind: 'notify-event', event: 'master-rx-lower-pri' }),
+    instanceNotifyCommands('VI_1', scripts, {
+      kind: 'notify-event',
+      event: 'master-rx-lower-pri',
+      priority: 100,
+    }),
     [['/s/lower.sh']],
   );
 });

@@ -514,7 +514,7 @@ function masterRx(c: Ctx, advert: Advert, src: string): void {
         announce(c, p.garp.lowerPrioRepeat, 'lower-prio');
         if (p.garp.lowerPrioDelayUs > 0) r.lowerPrioGarpAtUs = c.now + p.garp.lowerPrioDelayUs;
       }
-      c.fx.push({ kind: 'notify-event', event: 'master-rx-lower-pri' });
+      c.fx.push({ kind: 'notify-event', event: 'master-rx-lower-pri', priority: c.r.effectivePriority });
     } else if (theyWin(eff)) {
       if (prio > eff) log(c, `Master received advert from ${src} with higher priority ${prio}, ours ${eff}`);
       else

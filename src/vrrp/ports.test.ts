@@ -67,7 +67,7 @@ test('applyEffects dispatches in order to the matching port', () => {
     { kind: 'announce', addresses: ['192.0.2.1'], repeat: 2, reason: 'refresh' },
     { kind: 'del-vips', vips: [], excludedVips: [], blockIncoming: false },
     { kind: 'notify', state: 'STOP', priority: 1 },
-    { kind: 'notify-event', event: 'master-rx-lower-pri' },
+    { kind: 'notify-event', event: 'master-rx-lower-pri', priority: 100 },
   ];
   applyEffects('VI_1', fx, ports);
   assert.deepEqual(calls, [

@@ -203,7 +203,7 @@ export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 export type NotifyEffect =
   | { readonly kind: 'notify'; readonly state: NotifyState; readonly priority: number }
   /** notify_master_rx_lower_pri. */
-  | { readonly kind: 'notify-event'; readonly event: 'master-rx-lower-pri' }
+  | { readonly kind: 'notify-event'; readonly event: 'master-rx-lower-pri'; readonly priority: number }
   /** notify_priority_changes: keepalived's MASTER/BACKUP_PRIORITY_CHANGE fifo events. */
   | { readonly kind: 'notify-priority'; readonly state: 'MASTER' | 'BACKUP'; readonly priority: number };
 /** `detail` lines are the ones keepalived logs only with -D (LOG_DETAIL). */
