@@ -1,6 +1,6 @@
 /**
  * The VRRP worker keeps its rhythm while the main thread is busy: a master advertising every
- * 50 ms (VRRPv3) is sent SIGHUPs that make the main thread re-read a large configuration;
+ * 100 ms (VRRPv3; the issue's bound is for 1 s) is sent SIGHUPs that make the main thread re-read a large configuration;
  * tcpdump on a second node sees no gap between adverts above 1.5 × advert_int, and the
  * master never leaves MASTER. (Measured here before the worker existed: a busy main loop
  * delayed a 10 ms timer by up to 10 ms.)
@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { pollUntil, withLab } from '../../src/testing/netns-lab.js';
 import { lastLoggedState, startRouter } from '../../src/testing/vrrp-pair.js';
 
-const ADVERT_MS = 50;
+const ADVERT_MS = 100;
 const RELOADS = 12;
 
 /** virtual_server blocks the VRRP side ignores but every reload must parse. */
@@ -80,7 +80,7 @@ test('adverts keep their interval while the main thread re-reads a large config'
     const gaps = stamps.slice(1).map((s, i) => s - (stamps[i] ?? s));
     const maxGap = Math.max(...gaps);
     t.diagnostic(`${stamps.length} adverts over ${RELOADS} reloads; largest gap ${maxGap.toFixed(1)} ms`);
-    assert.ok(stamps.length > 20, `tcpdump saw ${stamps.length} adverts`);
+    assert.ok(stamps.length > 15, `tcpdump saw ${stamps.length} adverts`);
     assert.ok(maxGap < 1.5 * ADVERT_MS, `largest gap between adverts ${maxGap.toFixed(1)} ms`);
     await pollUntil(() => lastLoggedState(master) === 'MASTER', { what: 'still MASTER', timeoutMs: 100 });
     assert.equal(
