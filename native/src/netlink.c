@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "netlink.h"
+#include "poller.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -138,32 +139,16 @@ static napi_value nl_send(napi_env env, napi_callback_info info) {
   return make_int(env, n);
 }
 
-typedef struct nl_slot nl_slot_t;
-
 typedef struct {
-  uv_poll_t handle;
-  napi_env env;
-  napi_ref callback;
-  int fd;
-  int closing;
-  /* Held until the handle's close callback has run: a worker's teardown waits for it, so the
-   * addon is not unloaded while libuv still has to call into it. */
-  napi_async_cleanup_hook_handle cleanup;
-  /* The stop() function's side, or NULL once either side has let go. */
-  nl_slot_t *slot;
+  poller_t base;
   unsigned char buf[NL_MAX_DATAGRAM];
 } nl_poller_t;
-
-/* What stop() holds: the poller, or NULL once it is closed. */
-struct nl_slot {
-  nl_poller_t *poller;
-};
 
 /* One readiness event: read up to NL_MAX_BATCH datagrams and call back once with them all. */
 static void nl_on_readable(uv_poll_t *handle, int status, int events) {
   nl_poller_t *p = (nl_poller_t *)handle->data;
   (void)events;
-  napi_env env = p->env;
+  napi_env env = p->base.env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
   napi_value datagrams;
@@ -181,7 +166,7 @@ static void nl_on_readable(uv_poll_t *handle, int status, int events) {
       msg.msg_namelen = sizeof(src);
       msg.msg_iov = &iov;
       msg.msg_iovlen = 1;
-      ssize_t n = recvmsg(p->fd, &msg, MSG_DONTWAIT);
+      ssize_t n = recvmsg(p->base.fd, &msg, MSG_DONTWAIT);
       if (n < 0) {
         if (errno == EINTR) continue;
         /* ENOBUFS: the kernel dropped messages for want of receive buffer. Reported, and the
@@ -207,70 +192,12 @@ static void nl_on_readable(uv_poll_t *handle, int status, int events) {
     read_syscall = "uv_poll";
   }
   if (count > 0 || read_errno) {
-    napi_value cb, global, args[2], result;
-    napi_get_reference_value(env, p->callback, &cb);
-    napi_get_global(env, &global);
-    if (read_errno) args[0] = nl_error(env, read_syscall, read_errno);
-    else napi_get_null(env, &args[0]);
-    args[1] = datagrams;
-    /* An exception in the JS callback must not unwind into libuv: report it, carry on. */
-    if (napi_make_callback(env, NULL, global, cb, 2, args, &result) != napi_ok) {
-      bool pending;
-      napi_is_exception_pending(env, &pending);
-      if (pending) {
-        napi_value ex;
-        napi_get_and_clear_last_exception(env, &ex);
-        napi_fatal_exception(env, ex);
-      }
-    }
+    napi_value err;
+    if (read_errno) err = nl_error(env, read_syscall, read_errno);
+    else napi_get_null(env, &err);
+    poller_deliver(&p->base, err, datagrams);
   }
   napi_close_handle_scope(env, scope);
-}
-
-static void nl_on_close(uv_handle_t *h) {
-  nl_poller_t *p = (nl_poller_t *)h->data;
-  napi_remove_async_cleanup_hook(p->cleanup);
-  free(p);
-}
-
-/* The close callback of a poller that never started receiving. */
-static void nl_free_handle(uv_handle_t *h) { free(h->data); }
-
-/* Closes the poll handle once. The JS reference is dropped here, while the environment is
- * certainly alive; the memory goes in the close callback. */
-static void nl_poller_close(nl_poller_t *p) {
-  if (p->closing) return;
-  p->closing = 1;
-  if (p->slot) p->slot->poller = NULL;
-  p->slot = NULL;
-  uv_poll_stop(&p->handle);
-  napi_delete_reference(p->env, p->callback);
-  uv_close((uv_handle_t *)&p->handle, nl_on_close);
-}
-
-/* The environment ends (a worker exits) without stop(): close the handle; teardown waits for
- * the close callback, which removes this hook. */
-static void nl_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
-  nl_poller_t *p = (nl_poller_t *)arg;
-  p->cleanup = handle;
-  nl_poller_close(p);
-}
-
-static napi_value nl_stop(napi_env env, napi_callback_info info) {
-  void *data;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
-  nl_slot_t *slot = (nl_slot_t *)data;
-  if (slot->poller) nl_poller_close(slot->poller);
-  return make_undefined(env);
-}
-
-/* stop() was garbage collected: the poller (if still receiving) runs on until teardown. */
-static void nl_finalize_slot(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  nl_slot_t *slot = (nl_slot_t *)data;
-  if (slot->poller) slot->poller->slot = NULL;
-  free(slot);
 }
 
 /* netlinkStartReceive(fd, callback(err, datagrams: Buffer[])) -> stop() */
@@ -283,39 +210,11 @@ static napi_value nl_start_receive(napi_env env, napi_callback_info info) {
   if (argc >= 2) napi_typeof(env, argv[1], &t);
   if (argc < 2 || !get_int(env, argv[0], &fd) || t != napi_function)
     return throw_type(env, "netlinkStartReceive(fd, callback)");
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
   nl_poller_t *p = calloc(1, sizeof(nl_poller_t));
-  nl_slot_t *slot = calloc(1, sizeof(nl_slot_t));
-  if (!p || !slot) {
-    free(p);
-    free(slot);
-    return throw_errno(env, "calloc", ENOMEM);
-  }
-  p->env = env;
-  p->fd = fd;
-  p->handle.data = p;
-  int rc = uv_poll_init(loop, &p->handle, fd);
-  if (rc) {
-    free(p);
-    free(slot);
-    return throw_errno(env, "uv_poll_init", -rc);
-  }
-  napi_create_reference(env, argv[1], 1, &p->callback);
-  rc = uv_poll_start(&p->handle, UV_READABLE, nl_on_readable);
-  if (rc == 0 && napi_add_async_cleanup_hook(env, nl_env_cleanup, p, &p->cleanup) != napi_ok) rc = UV_ENOMEM;
-  if (rc) {
-    uv_poll_stop(&p->handle);
-    napi_delete_reference(env, p->callback);
-    uv_close((uv_handle_t *)&p->handle, nl_free_handle);
-    free(slot);
-    return throw_errno(env, "uv_poll_start", -rc);
-  }
-  slot->poller = p;
-  p->slot = slot;
+  if (!p) return throw_errno(env, "calloc", ENOMEM);
   napi_value stop;
-  napi_create_function(env, "stop", NAPI_AUTO_LENGTH, nl_stop, slot, &stop);
-  napi_add_finalizer(env, stop, slot, nl_finalize_slot, NULL, NULL);
+  int rc = poller_start(env, &p->base, fd, argv[1], nl_on_readable, &stop);
+  if (rc) return throw_errno(env, "uv_poll_start", -rc);
   return stop;
 }
 

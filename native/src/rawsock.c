@@ -23,6 +23,7 @@
 #include <uv.h>
 
 #include "netlink.h"
+#include "poller.h"
 
 #define MAX_PACKET 65536
 /* At most this many packets are read per readiness event, so one busy socket cannot starve
@@ -255,24 +256,11 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   return make_int(env, n);
 }
 
-typedef struct poller poller_t;
-
-/* What stop() holds: it may outlive the poller (closed at teardown) or the reverse. */
 typedef struct {
-  poller_t *poller;
-} slot_t;
-
-struct poller {
-  uv_poll_t handle;
-  napi_env env;
-  napi_ref callback;
-  slot_t *slot;
-  napi_async_cleanup_hook_handle cleanup;
-  int fd;
+  poller_t base;
   int family;
-  int closing;
   unsigned char buf[MAX_PACKET];
-};
+} raw_poller_t;
 
 static void set_str(napi_env env, napi_value obj, const char *key, const char *s) {
   napi_value v;
@@ -282,9 +270,9 @@ static void set_str(napi_env env, napi_value obj, const char *key, const char *s
 
 /* One readiness event: read up to MAX_BATCH packets and hand them to JS as one array. */
 static void on_readable(uv_poll_t *handle, int status, int events) {
-  poller_t *p = (poller_t *)handle->data;
+  raw_poller_t *p = (raw_poller_t *)handle->data;
   (void)events;
-  napi_env env = p->env;
+  napi_env env = p->base.env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
   napi_value packets;
@@ -304,7 +292,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
       msg.msg_iovlen = 1;
       msg.msg_control = control;
       msg.msg_controllen = sizeof(control);
-      ssize_t n = recvmsg(p->fd, &msg, MSG_DONTWAIT);
+      ssize_t n = recvmsg(p->base.fd, &msg, MSG_DONTWAIT);
       if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) read_errno = errno;
         break;
@@ -342,77 +330,16 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     }
   } else read_errno = -status;
   if (count > 0 || read_errno) {
-    napi_value cb, global, err, args[2];
-    napi_get_reference_value(env, p->callback, &cb);
-    napi_get_global(env, &global);
+    napi_value err;
     if (read_errno) {
       napi_value code, msg;
       napi_create_string_utf8(env, strerrorname_np(read_errno) ? strerrorname_np(read_errno) : "EUNKNOWN", NAPI_AUTO_LENGTH, &code);
       napi_create_string_utf8(env, strerror(read_errno), NAPI_AUTO_LENGTH, &msg);
       napi_create_error(env, code, msg, &err);
     } else napi_get_null(env, &err);
-    args[0] = err;
-    args[1] = packets;
-    napi_value result;
-    /* An exception in the JS callback must not unwind into libuv: report it, carry on. */
-    if (napi_make_callback(env, NULL, global, cb, 2, args, &result) != napi_ok) {
-      bool pending;
-      napi_is_exception_pending(env, &pending);
-      if (pending) {
-        napi_value ex;
-        napi_get_and_clear_last_exception(env, &ex);
-        napi_fatal_exception(env, ex);
-      }
-    }
+    poller_deliver(&p->base, err, packets);
   }
   napi_close_handle_scope(env, scope);
-}
-
-static void on_close(uv_handle_t *h) {
-  poller_t *p = (poller_t *)h->data;
-  napi_remove_async_cleanup_hook(p->cleanup);
-  free(p);
-}
-
-/* The close callback of a poller that never started receiving. */
-static void free_handle(uv_handle_t *h) { free(h->data); }
-
-/* Closes the poll handle once. The JS reference is dropped here, while the environment is
- * certainly alive; the memory goes in the close callback. */
-static void poller_close(poller_t *p) {
-  if (p->closing) return;
-  p->closing = 1;
-  if (p->slot) p->slot->poller = NULL;
-  p->slot = NULL;
-  uv_poll_stop(&p->handle);
-  napi_delete_reference(p->env, p->callback);
-  uv_close((uv_handle_t *)&p->handle, on_close);
-}
-
-/* The environment ends (a worker thread exits or is terminated) without stop(): close the
- * handle, or libuv aborts on a loop closed with open handles; teardown waits for on_close,
- * which removes this hook. */
-static void env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
-  poller_t *p = (poller_t *)arg;
-  p->cleanup = handle;
-  poller_close(p);
-}
-
-static napi_value poll_stop(napi_env env, napi_callback_info info) {
-  void *data;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
-  slot_t *slot = (slot_t *)data;
-  if (slot->poller) poller_close(slot->poller);
-  return make_undefined(env);
-}
-
-/* stop() was garbage collected: the poller (if still receiving) runs on until teardown. */
-static void finalize_slot(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  slot_t *slot = (slot_t *)data;
-  if (slot->poller) slot->poller->slot = NULL;
-  free(slot);
 }
 
 /* startReceive(fd, family, callback(err, packets[])) -> stop() */
@@ -422,40 +349,12 @@ static napi_value start_receive(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd, family;
   if (argc < 3 || !get_int(env, argv[0], &fd) || !get_int(env, argv[1], &family)) return throw_type(env, "startReceive(fd, family, cb)");
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  poller_t *p = calloc(1, sizeof(poller_t));
-  slot_t *slot = calloc(1, sizeof(slot_t));
-  if (!p || !slot) {
-    free(p);
-    free(slot);
-    return throw_errno(env, "calloc", ENOMEM);
-  }
-  p->env = env;
-  p->fd = fd;
+  raw_poller_t *p = calloc(1, sizeof(raw_poller_t));
+  if (!p) return throw_errno(env, "calloc", ENOMEM);
   p->family = family;
-  p->handle.data = p;
-  int rc = uv_poll_init(loop, &p->handle, fd);
-  if (rc) {
-    free(p);
-    free(slot);
-    return throw_errno(env, "uv_poll_init", -rc);
-  }
-  napi_create_reference(env, argv[2], 1, &p->callback);
-  rc = uv_poll_start(&p->handle, UV_READABLE, on_readable);
-  if (rc == 0 && napi_add_async_cleanup_hook(env, env_cleanup, p, &p->cleanup) != napi_ok) rc = UV_ENOMEM;
-  if (rc) {
-    uv_poll_stop(&p->handle);
-    napi_delete_reference(env, p->callback);
-    uv_close((uv_handle_t *)&p->handle, free_handle);
-    free(slot);
-    return throw_errno(env, "uv_poll_start", -rc);
-  }
-  p->slot = slot;
-  slot->poller = p;
   napi_value stop;
-  napi_create_function(env, "stop", NAPI_AUTO_LENGTH, poll_stop, slot, &stop);
-  napi_add_finalizer(env, stop, slot, finalize_slot, NULL, NULL);
+  int rc = poller_start(env, &p->base, fd, argv[2], on_readable, &stop);
+  if (rc) return throw_errno(env, "uv_poll_start", -rc);
   return stop;
 }
 
