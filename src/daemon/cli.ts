@@ -2,14 +2,12 @@
  * `keepalived-ts`: keepalived's command line. `-t` checks a configuration with keepalived's
  * diagnostics and exit statuses; `--dump-config` prints the model as JSON.
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
-import { loadConfig } from '../config/load.js';
 import { printConfig } from '../config/print/index.js';
-import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
-import { type CliOptions, parseArgs, SIGNUMS } from './args.js';
+import { parseArgs, SIGNUMS } from './args.js';
 import { runDaemon } from './daemon.js';
+import { readConfig } from './read-config.js';
 
 export const VERSION = '0.1.0';
 export const COMPATIBLE_WITH = 'Keepalived v2.2.7';
@@ -68,11 +66,6 @@ const processIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-/** keepalived's default config id: the node name up to its first '.'. */
-function defaultConfigId(): string {
-  return hostname().split('.')[0] ?? '';
-}
-
 /** One line per distinct diagnostic (keepalived repeats them once per process). */
 export function distinctDiagnostics(items: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
@@ -81,25 +74,6 @@ export function distinctDiagnostics(items: readonly Diagnostic[]): Diagnostic[] 
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
-  });
-}
-
-function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
-  try {
-    const s = statSync(path);
-    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
-  } catch {
-    return undefined;
-  }
-}
-
-function check(o: CliOptions) {
-  return loadConfig({
-    path: o.configFile,
-    configId: o.configId ?? defaultConfigId(),
-    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
-    testMode: o.configTest !== undefined,
-    allConfig: o.allConfig,
   });
 }
 
@@ -131,7 +105,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
   }
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
   if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
-    const result = check(o);
+    const result = readConfig(o);
     const lines = distinctDiagnostics(result.diagnostics).map((d) => `${formatDiagnostic(d)}\n`);
     if (o.configTest) {
       try {

@@ -5,12 +5,10 @@
  * VIPs removed) within a backstop, SIGHUP reloads.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { formatDiagnostic } from '../base/diagnostics.js';
-import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
@@ -18,10 +16,10 @@ import { instanceFifoLine } from '../notify/fifo-line.js';
 import { instanceNotifyCommands } from '../notify/instance-notify.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
-import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
+import { readConfig } from './read-config.js';
 import { InstanceTracking, idsOf } from './tracking.js';
 import { type PlannedInstance, planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
@@ -33,15 +31,6 @@ const DEFAULT_VRRP_PID_FILE = '/run/keepalived_vrrp.pid';
 const EXIT_NO_CONFIG = 6;
 /** How long a graceful stop may take before the worker is terminated. */
 const STOP_BACKSTOP_MS = 5000;
-
-function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
-  try {
-    const s = statSync(path);
-    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
-  } catch {
-    return undefined;
-  }
-}
 
 function processAlive(pid: number): boolean {
   try {
@@ -120,16 +109,6 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
     for (const f of pidFiles) rmSync(f, { force: true });
     log.log(`Stopped ${VERSION_STRING}`);
   }
-}
-
-function readConfig(o: CliOptions) {
-  return loadConfig({
-    path: o.configFile,
-    configId: o.configId ?? hostname().split('.')[0] ?? '',
-    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
-    testMode: false,
-    allConfig: o.allConfig,
-  });
 }
 
 /**

@@ -1,0 +1,33 @@
+/**
+ * The configuration as the command line names it, read against this machine (its interfaces,
+ * files and namespaces): what `-t` checks and what the daemon runs and reloads.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { type LoadResult, loadConfig } from '../config/load.js';
+import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
+import type { CliOptions } from './args.js';
+
+/** keepalived's default config id: the node name up to its first '.'. */
+export function defaultConfigId(): string {
+  return hostname().split('.')[0] ?? '';
+}
+
+function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+export function readConfig(o: CliOptions): LoadResult {
+  return loadConfig({
+    path: o.configFile,
+    configId: o.configId ?? defaultConfigId(),
+    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
+    testMode: o.configTest !== undefined,
+    allConfig: o.allConfig,
+  });
+}
