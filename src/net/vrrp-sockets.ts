@@ -42,6 +42,8 @@ interface OpenSocket {
 interface InstanceTx {
   readonly wiring: SocketWiring;
   readonly socket: OpenSocket;
+  /** The AH key, derived once from auth_pass; undefined without AH. */
+  readonly ahKey: Buffer | undefined;
   /** IPv4 identification, 1..65535, per instance. */
   ipId: number;
 }
@@ -112,7 +114,12 @@ export class VrrpSockets implements AdvertTransport {
           s.groups.add(group);
         }
       }
-      this.#tx.set(w.name, { wiring: w, socket: s, ipId: 0 });
+      this.#tx.set(w.name, {
+        wiring: w,
+        socket: s,
+        ahKey: w.ahPass === undefined ? undefined : authKeyFromPass(w.ahPass),
+        ipId: 0,
+      });
     }
   }
 
@@ -145,10 +152,10 @@ export class VrrpSockets implements AdvertTransport {
     if (w.family === 6) return encodeAdvert(effect.advert, ctx);
     tx.ipId = (tx.ipId % 0xffff) + 1;
     const advert = effect.advert;
-    if (advert.version === 2 && advert.authType === 'ah' && w.ahPass !== undefined) {
+    if (advert.version === 2 && advert.authType === 'ah' && tx.ahKey !== undefined) {
       return encodeAhPacket(advert, {
         ...ctx,
-        key: authKeyFromPass(w.ahPass),
+        key: tx.ahKey,
         unicast: !w.multicast,
         ipId: tx.ipId,
         seq: effect.ahSeq ?? 1,

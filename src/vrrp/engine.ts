@@ -4,7 +4,7 @@
  * it concerns (keepalived's vrrp_dispatcher_read: by interface, family and VRID), runs it, and
  * returns the effects per instance plus the earliest deadline of all. It performs nothing.
  */
-import { AH_LEN, authKeyFromPass } from './auth.js';
+import { AH_LEN, type AhKeyContext, authKeyFromPass } from './auth.js';
 import { DropLog } from './drops.js';
 import { type InstanceInput, type InstanceOptions, VrrpInstance } from './instance.js';
 import { IPPROTO_AH, parseIpv4Header } from './ipv4-header.js';
@@ -53,6 +53,8 @@ export class VrrpEngine {
   readonly #instances = new Map<string, VrrpInstance>();
   readonly #byRoute = new Map<string, VrrpInstance>();
   readonly #drops = new DropLog<EngineDropReason>();
+  /** Per AH instance, what decodeIpv4Packet verifies with: derived once from the config. */
+  readonly #ahKeys = new Map<VrrpInstance, AhKeyContext>();
 
   constructor(specs: readonly EngineInstanceSpec[], opts: InstanceOptions = {}) {
     for (const { params, ifindex } of specs) {
@@ -64,6 +66,12 @@ export class VrrpEngine {
       const instance = new VrrpInstance(params, opts);
       this.#instances.set(params.name, instance);
       this.#byRoute.set(key, instance);
+      if (params.auth.type === 'ah') {
+        this.#ahKeys.set(instance, {
+          key: authKeyFromPass(params.auth.pass),
+          unicast: params.unicastPeers.length > 0,
+        });
+      }
     }
   }
 
@@ -128,11 +136,7 @@ export class VrrpEngine {
     if (rx.family === 6) {
       return [this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs)];
     }
-    const p = instance.config;
-    const ah =
-      p.auth.type === 'ah'
-        ? { key: authKeyFromPass(p.auth.pass), unicast: p.unicastPeers.length > 0 }
-        : undefined;
+    const ah = this.#ahKeys.get(instance);
     const r = decodeIpv4Packet(rx.bytes, ah === undefined ? {} : { ah });
     const input: InstanceInput = r.ok
       ? {
