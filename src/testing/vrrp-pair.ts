@@ -7,6 +7,7 @@
 import type { Implementation, RefKeepalived } from './keepalived-ref.js';
 import { startKeepalived } from './keepalived-ref.js';
 import type { LabNode } from './lab-node.js';
+import { pollUntil } from './poll.js';
 
 export interface PairVariant {
   /** A short label for test names, e.g. "v3/IPv6 multicast". */
@@ -82,4 +83,20 @@ export function lastLoggedState(router: RefKeepalived): string | undefined {
     if (m) state = m[1];
   }
   return state;
+}
+
+/**
+ * Waits until `master` last logged MASTER and `backup` BACKUP: one master, one backup (either
+ * may have passed through MASTER on the way).
+ */
+export async function waitSettled(
+  master: RefKeepalived,
+  backup: RefKeepalived,
+  timeoutMs: number,
+): Promise<void> {
+  await pollUntil(() => lastLoggedState(master) === 'MASTER' && lastLoggedState(backup) === 'BACKUP', {
+    what: `${master.node.name} MASTER and ${backup.node.name} BACKUP`,
+    timeoutMs,
+    intervalMs: 20,
+  });
 }

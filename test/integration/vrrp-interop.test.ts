@@ -18,6 +18,7 @@ import {
   type PairVariant,
   pairConfig,
   startRouter,
+  waitSettled,
 } from '../../src/testing/vrrp-pair.js';
 
 const VARIANTS: readonly PairVariant[] = [
@@ -118,15 +119,6 @@ async function vipServedBy(p: Pair, holder: LabNode, other: LabNode): Promise<vo
   });
 }
 
-/** Waits until `master` last logged MASTER and `backup` BACKUP (both may pass through MASTER). */
-async function settled(master: RefKeepalived, backup: RefKeepalived, timeoutMs: number): Promise<void> {
-  await pollUntil(() => lastLoggedState(master) === 'MASTER' && lastLoggedState(backup) === 'BACKUP', {
-    what: 'one master (priority 100) and one backup',
-    timeoutMs,
-    intervalMs: 20,
-  });
-}
-
 function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementation): void {
   test(`${v.label}: ${masterImpl} master, ${backupImpl} backup`, (t) =>
     withLab(t, {}, async (lab) => {
@@ -137,7 +129,7 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
       // Election: the backup starts first and becomes master alone; the higher priority preempts it.
       const backup = await startRouter(p.b, backupImpl, p.configB);
       let master = await startRouter(p.a, masterImpl, p.configA);
-      await settled(master, backup, startWait);
+      await waitSettled(master, backup, startWait);
       await vipServedBy(p, p.a, p.b);
 
       // Graceful stop: priority 0 advert; the backup takes over after its skew time.
@@ -153,7 +145,7 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
 
       // The higher priority returns and preempts.
       master = await startRouter(p.a, masterImpl, p.configA, `${masterImpl}2`);
-      await settled(master, backup, startWait);
+      await waitSettled(master, backup, startWait);
 
       // Hard failure: the master's link goes down right after one of its adverts.
       since = backup.proc.lineCount;
@@ -177,7 +169,7 @@ function cell(v: PairVariant, masterImpl: Implementation, backupImpl: Implementa
 
       // The link returns: the master leaves FAULT and preempts again.
       await p.a.linkSet('up');
-      await settled(master, backup, startWait);
+      await waitSettled(master, backup, startWait);
       await vipServedBy(p, p.a, p.b);
       await master.stop();
       await backup.stop();

@@ -10,11 +10,11 @@ import { describe, test } from 'node:test';
 import type { Implementation } from '../../src/testing/keepalived-ref.js';
 import { pollUntil, withLab } from '../../src/testing/netns-lab.js';
 import {
-  lastLoggedState,
   PAIR_VIP,
   type PairVariant,
   pairConfig,
   startRouter,
+  waitSettled,
 } from '../../src/testing/vrrp-pair.js';
 
 const V: PairVariant = {
@@ -65,12 +65,7 @@ for (const backupImpl of ['keepalived', 'keepalived-ts'] as Implementation[]) {
 
         const backup = await startRouter(b, backupImpl, configB);
         const master = await startRouter(a, 'keepalived-ts', configA);
-        const settled = (m: typeof master, s: typeof master) =>
-          pollUntil(() => lastLoggedState(m) === 'MASTER' && lastLoggedState(s) === 'BACKUP', {
-            what: 'one master and one backup',
-            timeoutMs: 10_000,
-            intervalMs: 20,
-          });
+        const settled = (m: typeof master, s: typeof master) => waitSettled(m, s, 10_000);
         await settled(master, backup);
 
         // nginx dies: the check fails within one interval, the priority drops below the backup's.
