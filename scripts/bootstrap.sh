@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests and the lab use. keepalived is the reference implementation we
-# compare against; tshark dissects our packets; nginx-light is the seed's service.
-debs=(iproute2 nftables keepalived tshark tcpdump nginx-light curl procps time build-essential python3)
+# compare against; tshark dissects our packets; nginx-light is the seed's service;
+# python3-aiosmtpd is the SMTP server that catches alert mails in tests and the lab demo.
+debs=(iproute2 nftables keepalived tshark tcpdump nginx-light curl procps time build-essential python3 python3-aiosmtpd)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { formatDiagnostic } from '../base/diagnostics.js';
@@ -14,8 +15,10 @@ import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
 import { instanceNotifyCommands } from '../notify/instance-notify.js';
+import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
+import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
@@ -144,6 +147,11 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
   const fifos = openFifos(config, log);
+  const mails = startMailAlerts(config, {
+    log: (text, detail) => log.log(text, detail),
+    localName: () => localName(),
+    userName: userInfo().username,
+  });
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
   const tracking = new InstanceTracking(config, links, {
     clock: realClock,
@@ -201,6 +209,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
           }
           const line = instanceFifoLine(m.instance, m.effect);
           for (const f of fifos) f.write(line);
+          const effect = m.effect;
+          if (effect.kind === 'notify') void mails.then((a) => a?.instance(m.instance, effect.state));
           break;
         }
         case 'fatal':
