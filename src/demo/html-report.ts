@@ -4,7 +4,7 @@
  * and the mails. One self-contained file: inline CSS and SVG, no script, no external asset. Pure.
  */
 import { comparisonTable } from './report.js';
-import { type DaemonState, type DemoRun, LB_NODES, PAGE } from './types.js';
+import { type DaemonState, type DemoRun, LB_NODES, type Mail, PAGE } from './types.js';
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -133,12 +133,20 @@ function stepsHtml(run: DemoRun): string {
     .join('');
 }
 
+/** "lb01 keepalived-ts (SMTP alert)" or "lb02 notify.sh": whose mail, and how it left. */
+function mailSender(run: DemoRun, m: Mail): string {
+  const node = m.node ?? '?';
+  return m.via === 'smtp'
+    ? `${node} ${m.node === undefined ? '' : run.setup.impls[m.node]} (SMTP alert)`
+    : `${node} notify.sh`;
+}
+
 function mailsHtml(run: DemoRun): string {
   if (run.mails.length === 0) return '<p>No mail was sent.</p>';
-  return `<table class="mails"><tr><th>at</th><th>From</th><th>To</th><th>Subject</th><th>Body</th></tr>${run.mails
+  return `<table class="mails"><tr><th>at</th><th>sent by</th><th>From</th><th>To</th><th>Subject</th><th>Body</th></tr>${run.mails
     .map(
       (m) =>
-        `<tr><td>${m.atMs === undefined ? '' : `${(m.atMs / 1000).toFixed(2)} s`}</td><td>${esc(m.from)}</td><td>${esc(m.to)}</td><td>${esc(m.subject)}</td><td>${esc(m.body)}</td></tr>`,
+        `<tr><td>${m.atMs === undefined ? '' : `${(m.atMs / 1000).toFixed(2)} s`}</td><td>${esc(mailSender(run, m))}</td><td>${esc(m.from)}</td><td>${esc(m.to)}</td><td>${esc(m.subject)}</td><td>${esc(m.body)}</td></tr>`,
     )
     .join('')}</table>`;
 }

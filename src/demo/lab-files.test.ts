@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { mailModel } from '../notify/smtp-test-kit.js';
 import {
   bothBackupNopreempt,
   EXAMPLES_DIR,
@@ -9,6 +10,7 @@ import {
   nginxConf,
   nodeEnv,
   nodeLayout,
+  withMailAlerts,
   withoutNotifyBackup,
 } from './lab-files.js';
 
@@ -48,4 +50,27 @@ test("nodeEnv() quotes values for the stand-ins' shell", () => {
   const env = nodeEnv(layout, ['/usr/sbin/keepalived', '-f', "/tmp/it's.conf"]);
   assert.ok(env.includes(`KEEPALIVED_CMD=('/usr/sbin/keepalived' '-f' '/tmp/it'\\''s.conf')`));
   assert.ok(env.includes("MAIL_DIR='/tmp/lab/outbox'"));
+});
+
+test('withMailAlerts() points global_defs at the lab mail server; keepalived-ts reads it so', () => {
+  const conf = withMailAlerts(seed, 'lb01', '192.0.2.25', 'ops@example.org');
+  assert.equal(conf.split('\n').length, seed.split('\n').length + 8);
+  const g = /global_defs \{\n([^}]*\}[^}]*)\}/.exec(conf)?.[1] ?? '';
+  const m = mailModel(
+    g
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
+  ).global;
+  assert.deepEqual(
+    [m.smtpServer, m.notificationEmail, m.notificationEmailFrom, m.smtpHeloName, m.smtpAlert, m.routerId],
+    [
+      { host: '192.0.2.25', port: 25 },
+      ['ops@example.org'],
+      'keepalived@lb01.example.org',
+      'lb01.example.org',
+      true,
+      'lb01',
+    ],
+  );
 });

@@ -60,6 +60,25 @@ export function labConfig(seedText: string, layout: Pick<NodeLayout, 'scriptsDir
 }
 
 /**
+ * The lab's mail setup, added to global_defs (a lab adaptation, like the addresses): keepalived's
+ * own alert mails (smtp_alert) to the lab's SMTP server. HELO name and sender are given, so no
+ * daemon has to resolve the machine's name (nothing in the lab would answer).
+ */
+export function withMailAlerts(configText: string, node: string, server: string, rcpt: string): string {
+  const lines = [
+    '   notification_email {',
+    `      ${rcpt}`,
+    '   }',
+    `   notification_email_from keepalived@${node}.example.org`,
+    `   smtp_server ${server}`,
+    `   smtp_helo_name ${node}.example.org`,
+    '   smtp_connect_timeout 5',
+    '   smtp_alert',
+  ];
+  return configText.replace(/^global_defs\s*\{[ \t]*\n/m, (m) => `${m}${lines.join('\n')}\n`);
+}
+
+/**
  * The demo's one fix to the seed (see the first step): lb01 without its `notify_backup` line.
  * keepalived 2.x starts every instance that is not the address owner in BACKUP, even with
  * `state MASTER`; the seed's notify.sh stops nginx on every BACKUP entry and check_n.sh stops
@@ -160,6 +179,8 @@ export function nodeEnv(layout: NodeLayout, daemon: readonly string[]): string {
 export interface NodeFiles {
   /** The seed config file under examples/, e.g. `seed-4.6-master.conf`. */
   readonly seedConfig: string;
+  /** The node's name and the lab's SMTP server and recipient, for withMailAlerts. */
+  readonly mail: { readonly node: string; readonly server: string; readonly rcpt: string };
   /** The page nginx serves: "master" on lb01, "slave" on lb02 (seed 4.2). */
   readonly page: string;
 }
@@ -185,7 +206,8 @@ export function writeNodeFiles(layout: NodeLayout, files: NodeFiles): string {
   writeFileSync(layout.keepalivedLog, '');
   writeFileSync(layout.nginxConf, nginxConf(layout));
   writeFileSync(join(layout.nginxPrefix, 'html', 'index.html'), `${files.page}\n`);
-  const config = labConfig(readFileSync(join(EXAMPLES_DIR, files.seedConfig), 'utf8'), layout);
+  const seed = labConfig(readFileSync(join(EXAMPLES_DIR, files.seedConfig), 'utf8'), layout);
+  const config = withMailAlerts(seed, files.mail.node, files.mail.server, files.mail.rcpt);
   writeFileSync(layout.conf, config);
   return config;
 }

@@ -13,7 +13,7 @@ import { daemonArgs, type NodeLayout, nodeLayout, setDaemon, writeNodeFiles } fr
 import { LineFollower } from './line-follower.js';
 import { Machine } from './machine.js';
 import type { RunRecord } from './record.js';
-import { type DaemonState, LB_ADDR, type LbName, PAGE, VIP } from './types.js';
+import { ALERT_RCPT, type DaemonState, LB_ADDR, type LbName, MAIL_ADDR, PAGE, VIP } from './types.js';
 
 const SEED_CONFIG: Readonly<Record<LbName, string>> = {
   lb01: 'seed-4.6-master.conf',
@@ -34,7 +34,7 @@ export class LoadBalancer {
   readonly node: LabNode;
   readonly machine: Machine;
   readonly layout: NodeLayout;
-  /** The config as the lab adapted it from the seed (script paths only). */
+  /** The config as the lab adapted it from the seed (script paths, the lab's mail server). */
   readonly seedConfig: string;
   readonly #log: LabProcess;
   readonly #followers: LineFollower[];
@@ -77,7 +77,11 @@ export class LoadBalancer {
   ): Promise<LoadBalancer> {
     const node = await lab.addNode(name, { ipv4: `${LB_ADDR[name]}/24` });
     const layout = nodeLayout(lab.runDir, name);
-    const seedConfig = writeNodeFiles(layout, { seedConfig: SEED_CONFIG[name], page: PAGE[name] });
+    const seedConfig = writeNodeFiles(layout, {
+      seedConfig: SEED_CONFIG[name],
+      page: PAGE[name],
+      mail: { node: name, server: MAIL_ADDR, rcpt: ALERT_RCPT },
+    });
     const machine = await Machine.boot(node, name, { pathPrefix: [layout.binDir] });
     const lb = new LoadBalancer(name, node, machine, layout, seedConfig, impl, record);
     lb.impl = impl;

@@ -5,7 +5,7 @@
 
 import type { Implementation } from '../testing/keepalived-ref.js';
 import { unregisterLab } from '../testing/lab-cleanup.js';
-import { readOutbox } from './mails.js';
+import { alertMail, allMails, readOutbox } from './mails.js';
 import type { Printer } from './printer.js';
 import { TIMELINE } from './steps.js';
 import { runSteps, type StepSpec } from './timeline.js';
@@ -64,7 +64,10 @@ export async function runDemo(setup: RunSetup, opts: RunOptions): Promise<RunOut
       vips: [...demo.record.vips],
       links: [...demo.record.links],
       probes,
-      mails: readOutbox(demo.lbs.lb01.layout.mailDir, demo.record.wallOriginMs),
+      mails: allMails(
+        readOutbox(demo.lbs.lb01.layout.mailDir, demo.record.wallOriginMs),
+        demo.catcher.mails().map((m) => alertMail(m, demo.record.wallOriginMs)),
+      ),
       failed: checks.filter((c) => !c.ok && c.todo === undefined).length,
       todos: checks.filter((c) => !c.ok && c.todo !== undefined).length,
     };

@@ -66,6 +66,8 @@ export function sampleRun(label = 'keepalived-ts', outageMs = 1200): DemoRun {
     probes,
     mails: [
       {
+        via: 'notify.sh',
+        node: 'lb02',
         file: '1-lb02-1.eml',
         atMs: 11_200,
         from: 'root@lb02',
@@ -73,6 +75,17 @@ export function sampleRun(label = 'keepalived-ts', outageMs = 1200): DemoRun {
         date: '',
         subject: "192.0.2.250's server keepalived state is translate",
         body: "lb02's state change to master",
+      },
+      {
+        via: 'smtp',
+        node: 'lb02',
+        file: '',
+        atMs: 11_150,
+        from: 'keepalived@lb02.example.org',
+        to: 'ops@example.org',
+        date: 'Mon, 01 Mar 2021 09:44:08 +0000',
+        subject: '[lb02] VRRP Instance VI_1 - Entering MASTER state',
+        body: '=> VRRP Instance is now owning VRRP VIPs <=',
       },
     ],
     failed: 0,

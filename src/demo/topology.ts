@@ -3,14 +3,16 @@
  * load balancers lb01 and lb02, each a machine of its own with nginx and keepalived.
  *
  *    client 192.0.2.100 ──┐
- *    lb01   192.0.2.11  ──┼── switch (bridge)        VIP 192.0.2.250 on the MASTER's eth0
- *    lb02   192.0.2.12  ──┘
+ *    lb01   192.0.2.11  ──┤
+ *    lb02   192.0.2.12  ──┼── switch (bridge)        VIP 192.0.2.250 on the MASTER's eth0
+ *    mail   192.0.2.25  ──┘  an SMTP server catching keepalived's alert mails (smtp_alert)
  */
 import { Lab, type LabNode } from '../testing/netns-lab.js';
+import { SmtpCatcher } from '../testing/smtp-catcher.js';
 import { LoadBalancer } from './load-balancer.js';
 import { ClientProber } from './prober.js';
 import { RunRecord } from './record.js';
-import { CLIENT_ADDR, LB_NODES, type LbName, type RunSetup, VIP } from './types.js';
+import { CLIENT_ADDR, LB_NODES, type LbName, MAIL_ADDR, type RunSetup, VIP } from './types.js';
 
 export class DemoLab {
   readonly lab: Lab;
@@ -19,6 +21,8 @@ export class DemoLab {
   readonly client: LabNode;
   readonly lbs: Readonly<Record<LbName, LoadBalancer>>;
   readonly prober: ClientProber;
+  /** The lab's mail server: where both daemons' alert mails arrive. */
+  readonly catcher: SmtpCatcher;
 
   private constructor(
     lab: Lab,
@@ -26,8 +30,10 @@ export class DemoLab {
     record: RunRecord,
     client: LabNode,
     lbs: Record<LbName, LoadBalancer>,
+    catcher: SmtpCatcher,
   ) {
     this.lab = lab;
+    this.catcher = catcher;
     this.setup = setup;
     this.record = record;
     this.client = client;
@@ -46,9 +52,14 @@ export class DemoLab {
     try {
       const record = new RunRecord();
       const client = await lab.addNode('client', { ipv4: `${CLIENT_ADDR}/24` });
+      const mail = await lab.addNode('mail', { ipv4: `${MAIL_ADDR}/24` });
+      const catcher = await SmtpCatcher.start(mail, {
+        address: MAIL_ADDR,
+        file: lab.path('alert-mails.jsonl'),
+      });
       const lb01 = await LoadBalancer.create(lab, 'lb01', setup.impls.lb01, record);
       const lb02 = await LoadBalancer.create(lab, 'lb02', setup.impls.lb02, record);
-      return new DemoLab(lab, setup, record, client, { lb01, lb02 });
+      return new DemoLab(lab, setup, record, client, { lb01, lb02 }, catcher);
     } catch (e: unknown) {
       await lab.destroy();
       throw e;

@@ -12,6 +12,10 @@ export type LbName = (typeof LB_NODES)[number];
 export const VIP = '192.0.2.250';
 export const LB_ADDR: Readonly<Record<LbName, string>> = { lb01: '192.0.2.11', lb02: '192.0.2.12' };
 export const CLIENT_ADDR = '192.0.2.100';
+/** The lab's mail server (the "mail" node), where the configs' smtp_server points. */
+export const MAIL_ADDR = '192.0.2.25';
+/** Who gets keepalived's alert mails in the lab (notification_email). */
+export const ALERT_RCPT = 'ops@example.org';
 /** What each node's nginx serves (seed section 4.2). */
 export const PAGE: Readonly<Record<LbName, string>> = { lb01: 'master', lb02: 'slave' };
 
@@ -100,6 +104,14 @@ export interface StepResult {
 }
 
 export interface Mail {
+  /**
+   * How it was sent: `notify.sh` through the lab's `mail` stand-in (stored in the outbox), or
+   * `smtp`: keepalived's own alert (smtp_alert), caught by the lab's SMTP server.
+   */
+  readonly via: 'notify.sh' | 'smtp';
+  /** The load balancer that sent it (smtp: by its address; notify.sh: by its From). */
+  readonly node: LbName | undefined;
+  /** The outbox file (notify.sh); empty for smtp. */
   readonly file: string;
   readonly atMs: number | undefined;
   readonly from: string;

@@ -166,9 +166,20 @@ function assertTimeline(run: DemoRun): void {
   assert.equal(vip('heal'), 'lb01');
   assert.equal(lastAnswer('heal'), 'master');
   assert.ok((step('heal').outage?.ms ?? 0) <= BLIP_MS, `outage ${step('heal').outage?.ms}`);
-  // Mails: one per MASTER entry, from both nodes.
-  assert.ok(run.mails.length >= 8, `${run.mails.length} mails`);
-  assert.ok(run.mails.some((m) => m.from === 'root@lb01') && run.mails.some((m) => m.from === 'root@lb02'));
+  // Mails: notify.sh's, one per MASTER entry, from both nodes; and the daemons' own smtp_alert
+  // mails, caught by the lab's SMTP server, one per MASTER entry too.
+  const outbox = run.mails.filter((m) => m.via === 'notify.sh');
+  assert.ok(outbox.length >= 8, `${outbox.length} mails`);
+  assert.ok(outbox.some((m) => m.from === 'root@lb01') && outbox.some((m) => m.from === 'root@lb02'));
+  for (const n of ['lb01', 'lb02'] as const) {
+    const masters = run.states.filter((s) => s.node === n && s.state === 'MASTER').length;
+    const alerts = run.mails.filter((m) => m.via === 'smtp' && m.node === n);
+    assert.equal(
+      alerts.filter((m) => m.subject === `[${n}] VRRP Instance VI_1 - Entering MASTER state`).length,
+      masters,
+    );
+    assert.ok(alerts.some((m) => m.subject === `[${n}] VRRP Instance VI_1 - Entering BACKUP state`));
+  }
   // The record the pictures are drawn from.
   assert.ok(run.probes.length > run.durationMs / 100, 'the client asked about every 50 ms');
   assert.ok(run.states.some((s) => s.node === 'lb01' && s.state === 'FAULT'));
