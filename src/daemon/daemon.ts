@@ -150,7 +150,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const mails = startMailAlerts(config, {
     log: (text, detail) => log.log(text, detail),
     localName: () => localName(),
-    userName: userInfo().username,
+    userName: userName(),
   });
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
   const tracking = new InstanceTracking(config, links, {
@@ -241,6 +241,15 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** getpwuid(getuid())'s name; undefined when the uid has no passwd entry. */
+function userName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * notify_fifo and vrrp_notify_fifo, each with its script. The same path given for both is

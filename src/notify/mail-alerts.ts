@@ -56,7 +56,10 @@ export class MailAlerts {
  */
 export async function startMailAlerts(
   config: KeepalivedConfig,
-  deps: SmtpSenderDeps & { readonly localName: () => Promise<string | undefined>; readonly userName: string },
+  deps: SmtpSenderDeps & {
+    readonly localName: () => Promise<string | undefined>;
+    readonly userName: string | undefined;
+  },
 ): Promise<MailAlerts | undefined> {
   const g = config.global;
   if (g.smtpServer === undefined || g.notificationEmail.length === 0) return undefined;

@@ -39,6 +39,8 @@ test('a local name that did not resolve: HELO localhost, From (null), router_id 
   assert.equal(s?.heloName, 'localhost');
   assert.equal(s?.from, '(null)');
   assert.equal(s?.routerId, '[unknown]');
+  const noUser = mailSettings(mailModel(SERVER).global, { localName: 'lb01', userName: undefined });
+  assert.equal(noUser?.from, '(null)', 'getpwuid failed: no default sender either');
 });
 
 test('configured values win: smtp_helo_name, notification_email_from, router_id, port, timeout', () => {

@@ -34,10 +34,13 @@ export interface MailSettings {
   readonly noEmailFaults: boolean;
 }
 
-/** The host facts the defaults need: its canonical name (undefined = did not resolve), the user. */
+/**
+ * The host facts the defaults need: its canonical name (undefined = did not resolve) and the
+ * user's name (undefined = the uid has no passwd entry).
+ */
 export interface LocalIdentity {
   readonly localName: string | undefined;
-  readonly userName: string;
+  readonly userName: string | undefined;
 }
 
 /**
@@ -59,7 +62,8 @@ export function mailSettings(g: GlobalDefs, id: LocalIdentity): MailSettings | u
   return {
     server: { host: g.smtpServer.host, port: g.smtpServer.port },
     heloName: g.smtpHeloName ?? (known ? local : 'localhost'),
-    from: g.notificationEmailFrom ?? (known ? `${id.userName}@${local}` : '(null)'),
+    from:
+      g.notificationEmailFrom ?? (known && id.userName !== undefined ? `${id.userName}@${local}` : '(null)'),
     to: g.notificationEmail,
     routerId: g.routerId ?? local,
     timeoutMs:
