@@ -1,6 +1,7 @@
 /**
  * `keepalived-ts`: keepalived's command line. `-t` checks a configuration with keepalived's
- * diagnostics and exit statuses; `--dump-config` prints the model as JSON.
+ * diagnostics and exit statuses; `--dump-config` prints the model as JSON; `--reload-plan`
+ * shows what a SIGHUP would change.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
@@ -8,6 +9,7 @@ import { printConfig } from '../config/print/index.js';
 import { parseArgs, SIGNUMS } from './args.js';
 import { runDaemon } from './daemon.js';
 import { readConfig } from './read-config.js';
+import { runReloadPlan } from './reload-plan-cli.js';
 
 export const VERSION = '0.1.0';
 export const COMPATIBLE_WITH = 'Keepalived v2.2.7';
@@ -103,6 +105,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
     io.stdout(`${n}\n`);
     return 0;
   }
+  if (o.reloadPlan !== undefined) return runReloadPlan(o, io, readText);
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
   if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
     const result = readConfig(o);

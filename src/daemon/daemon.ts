@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { formatDiagnostic } from '../base/diagnostics.js';
+import type { VrrpNotifyScripts } from '../config/model/vrrp-instance.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
@@ -20,15 +21,18 @@ import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
+import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
+import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
+import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
-import { type PlannedInstance, planVrrp } from './vrrp-plan.js';
+import { planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
 export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
-const DEFAULT_PID_FILE = '/run/keepalived.pid';
+export const DEFAULT_PID_FILE = '/run/keepalived.pid';
 const DEFAULT_VRRP_PID_FILE = '/run/keepalived_vrrp.pid';
 /** keepalived's KEEPALIVED_EXIT_NO_CONFIG. */
 const EXIT_NO_CONFIG = 6;
@@ -106,44 +110,32 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
   }
   const pidFiles = o.checkOnly ? [pidFile] : [pidFile, vrrpPidFile];
   for (const f of pidFiles) writeFileSync(f, `${process.pid}\n`);
+  const snapshot = snapshotPath(pidFile);
   try {
-    return await runVrrp(o, config, log);
+    return await runVrrp(o, config, log, snapshot);
   } finally {
+    removeSnapshot(snapshot);
     for (const f of pidFiles) rmSync(f, { force: true });
     log.log(`Stopped ${VERSION_STRING}`);
   }
 }
 
-/**
- * SIGHUP. The configuration is read and checked again (on this thread: the VRRP worker keeps
- * advertising meanwhile). Applying a changed configuration as a diff is not built yet, so a
- * reload never disturbs the running instances: an unchanged VRRP plan is a no-op, a changed
- * one is reported and left for a restart.
- */
-function reload(o: CliOptions, running: string, log: DaemonLog): void {
-  log.log('Reloading');
-  const loaded = readConfig(o);
-  const failed = loaded.config === undefined || loaded.exitStatus >= 4;
-  if (failed) {
-    for (const d of loaded.diagnostics) log.log(formatDiagnostic(d));
-    log.log('Reload failed: the configuration has errors - keeping the running one');
-    return;
-  }
-  const next = JSON.stringify(planVrrp(loaded.config, readInterfaces()).instances.map(planKey));
-  if (next === running) log.log('Reload complete: no VRRP change');
-  else log.log('Reload: the VRRP configuration changed; applying changes needs a restart in this version');
-}
-
-/** What identifies a planned instance's behaviour, comparable as JSON (Maps are not). */
-function planKey(i: PlannedInstance): unknown {
-  return { params: i.params, wiring: { ...i.wiring, vips: [...i.wiring.vips] } };
-}
-
-function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promise<number> {
+function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapshot: string): Promise<number> {
   const interfaces = readInterfaces();
   const plan = planVrrp(config, interfaces);
   for (const m of plan.messages) log.log(m);
-  const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  let running = runningPlanOf(config, o.checkOnly ? [] : plan.instances);
+  const saveSnapshot = (): void => {
+    try {
+      writeSnapshot(snapshot, { pid: process.pid, configFile: o.configFile, plan: running });
+    } catch (e) {
+      log.log(`Cannot write the plan snapshot ${snapshot}: ${(e as Error).message}`);
+    }
+  };
+  saveSnapshot();
+  let notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  /** The notify scripts of instances the last reload removed (their DELETED / FAULT notify). */
+  let retiredScripts = new Map<string, VrrpNotifyScripts>();
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
   const fifos = openFifos(config, log);
@@ -153,13 +145,15 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
     userName: userName(),
   });
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
-  const tracking = new InstanceTracking(config, links, {
+  const trackingOptions = {
     clock: realClock,
-    log: (text) => log.log(text),
-    send: (instance, event) => sendToWorker({ type: 'event', instance, event }),
-  });
+    log: (text: string) => log.log(text),
+    send: (instance: string, event: EngineEvent) => sendToWorker({ type: 'event', instance, event }),
+  };
+  let tracking = new InstanceTracking(config, links, trackingOptions);
+  let workerReady = false;
   const data: VrrpWorkerData = {
-    instances: o.checkOnly ? [] : plan.instances,
+    instances: running.instances,
     interfaces: [...interfaces.values()],
     garpIntervalUs: config.global.vrrpGarpIntervalUs,
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
@@ -203,7 +197,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
           log.log(m.text, m.detail);
           break;
         case 'notify': {
-          const scripts = notifyScripts.get(m.instance);
+          const deleted = m.effect.kind === 'notify' && m.effect.deleted === true;
+          const scripts = (deleted ? retiredScripts : notifyScripts).get(m.instance);
           if (scripts !== undefined) {
             for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
           }
@@ -219,11 +214,13 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
           void worker.terminate();
           break;
         case 'ready':
+          workerReady = true;
           if (!stopping) tracking.start();
           break;
         case 'state':
         case 'status':
           break;
+        case 'reloaded':
         case 'stopped':
           break;
       }
@@ -235,8 +232,24 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
     worker.on('exit', () => finish(exitCode));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    const running = JSON.stringify(plan.instances.map(planKey));
-    process.on('SIGHUP', () => reload(o, running, log));
+    // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
+    process.on('SIGHUP', () => {
+      if (stopping) return;
+      log.log('Reloading');
+      const r = prepareReload(o, running, (text) => log.log(text));
+      if (r === undefined) return;
+      const next = new InstanceTracking(r.config, tracking.links, trackingOptions, tracking);
+      const events = next.reloadEvents(tracking, freshInstances(r.diff));
+      send({ type: 'reload', ...workerReload(r, config, events) });
+      retiredScripts = notifyScripts;
+      notifyScripts = new Map(r.config.vrrp.instances.map((v) => [v.name, v.notify]));
+      void tracking.stop();
+      tracking = next;
+      if (workerReady) tracking.start();
+      config = r.config;
+      running = r.running;
+      saveSnapshot();
+    });
   });
 }
 

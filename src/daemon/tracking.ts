@@ -8,6 +8,7 @@
 import type { Clock } from '../base/clock.js';
 import { lookupUser } from '../config/keywords/global-env.js';
 import type { ScriptUser } from '../config/model/global.js';
+import type { VrrpScriptConfig } from '../config/model/vrrp-extras.js';
 import type { VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { ScriptRunner } from '../sys/script-runner.js';
@@ -18,6 +19,7 @@ import {
   trackedOf,
   trackingInputs,
 } from '../track/priority.js';
+import { type CarriedScript, carryScriptState } from '../track/script-reload.js';
 import { type ScheduledScript, ScriptScheduler } from '../track/script-scheduler.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 
@@ -57,7 +59,16 @@ export class InstanceTracking {
   /** Interface name to whether it is usable (up with carrier). */
   readonly #links: Map<string, boolean>;
 
-  constructor(config: KeepalivedConfig, links: ReadonlyMap<string, boolean>, opts: TrackingOptions) {
+  /** The scripts this tracking runs, by name (a reload carries their verdicts over). */
+  readonly #scripts = new Map<string, VrrpScriptConfig>();
+
+  /** `previous`: the tracking a reload replaces; its scripts' verdicts carry over by name. */
+  constructor(
+    config: KeepalivedConfig,
+    links: ReadonlyMap<string, boolean>,
+    opts: TrackingOptions,
+    previous?: InstanceTracking,
+  ) {
     this.#opts = opts;
     this.#instances = config.vrrp.instances;
     this.#links = new Map(links);
@@ -65,8 +76,15 @@ export class InstanceTracking {
     const scripts: ScheduledScript[] = config.vrrp.scripts
       .filter((s) => tracked.has(s.name))
       .map((s) => {
+        this.#scripts.set(s.name, s);
         const ids = idsOf(s.script.runAs ?? config.global.scriptUser);
-        return ids === undefined ? { config: s } : { config: s, ids };
+        const carried = previous === undefined ? undefined : previous.#carry(s);
+        if (carried?.log !== undefined) opts.log(carried.log);
+        return {
+          config: s,
+          ...(ids === undefined ? {} : { ids }),
+          ...(carried === undefined ? {} : { tracker: carried.state }),
+        };
       });
     this.#scheduler = new ScriptScheduler(scripts, {
       timer: opts.clock,
@@ -78,14 +96,39 @@ export class InstanceTracking {
 
   /** The inputs that bring each instance from its configured priority to its tracked state. */
   initialEvents(): { instance: string; event: TrackingInput }[] {
+    return this.reloadEvents(undefined, new Set());
+  }
+
+  /**
+   * After a reload: the inputs that bring each instance from what the engine holds to its
+   * verdict under the new config: kept instances from `previous`'s verdict, the others (in
+   * `fresh`, or all without `previous`) from their configured priority.
+   */
+  reloadEvents(
+    previous: InstanceTracking | undefined,
+    fresh: ReadonlySet<string>,
+  ): { instance: string; event: TrackingInput }[] {
     const out: { instance: string; event: TrackingInput }[] = [];
     for (const v of this.#instances) {
       const verdict = this.#verdict(v);
       this.#verdicts.set(v.name, verdict);
       const base: TrackingVerdict = { totalPriority: v.priority, faults: [] };
-      for (const event of trackingInputs(base, verdict)) out.push({ instance: v.name, event });
+      const kept = fresh.has(v.name) || previous === undefined ? undefined : previous.#verdicts.get(v.name);
+      const from = kept ?? base;
+      for (const event of trackingInputs(from, verdict)) out.push({ instance: v.name, event });
     }
     return out;
+  }
+
+  /** Interface name to usability, as this tracking last knew it (for the next one). */
+  get links(): ReadonlyMap<string, boolean> {
+    return this.#links;
+  }
+
+  #carry(next: VrrpScriptConfig): CarriedScript | undefined {
+    const old = this.#scripts.get(next.name);
+    const view = this.#scheduler.view(next.name);
+    return old === undefined || view === undefined ? undefined : carryScriptState(old, view.tracker, next);
   }
 
   start(): void {

@@ -9,7 +9,7 @@ import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.j
 import { NetlinkVipManager } from '../net/netlink-vips.js';
 import { vipAddress } from '../vrrp/fsm.js';
 import type { Announcer, VipManager } from '../vrrp/ports.js';
-import type { InterfaceInfo } from './vrrp-plan.js';
+import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
 
 export interface VipBackend extends VipManager {
@@ -17,6 +17,8 @@ export interface VipBackend extends VipManager {
   removeStale(): Promise<void>;
   /** Resolves when every queued change has been applied. */
   flush(): Promise<void>;
+  /** Reload: VIP texts now resolve against these instances (changes already queued keep theirs). */
+  update(instances: readonly PlannedInstance[], interfaces: ReadonlyMap<string, InterfaceInfo>): void;
   /** -V: the VIPs stay where they are when the daemon stops. */
   keepOnStop(): void;
   close(): Promise<void>;
@@ -25,6 +27,8 @@ export interface VipBackend extends VipManager {
 export interface AnnouncerBackend extends Announcer {
   /** Drops an instance's queued announcements: it left MASTER (keepalived does the same). */
   cancel(instance: string): void;
+  /** Reload: addresses now resolve to the interfaces these instances put them on. */
+  update(instances: readonly PlannedInstance[]): void;
   close(): void;
 }
 
@@ -39,13 +43,20 @@ export async function createVipBackend(
   log: (text: string, detail?: boolean) => void,
 ): Promise<VipBackend> {
   const details = new Map<string, Map<string, VipDetail>>();
-  for (const { wiring } of data.instances) {
-    const byText = new Map<string, VipDetail>();
-    for (const [text, vip] of wiring.vips) {
-      byText.set(text, vipDetailFromConfig(vip.config, interfaces.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+  const learn = (
+    instances: readonly PlannedInstance[],
+    known: ReadonlyMap<string, InterfaceInfo> = interfaces,
+  ): void => {
+    details.clear();
+    for (const { wiring } of instances) {
+      const byText = new Map<string, VipDetail>();
+      for (const [text, vip] of wiring.vips) {
+        byText.set(text, vipDetailFromConfig(vip.config, known.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+      }
+      details.set(wiring.name, byText);
     }
-    details.set(wiring.name, byText);
-  }
+  };
+  learn(data.instances);
   const manager = new NetlinkVipManager({
     resolve: (instance, vip) => details.get(instance)?.get(vip),
     log: (text) => log(text),
@@ -66,6 +77,7 @@ export async function createVipBackend(
       await manager.removeStale([...details.values()].flatMap((m) => [...m.values()]));
     },
     flush: () => manager.flush(),
+    update: learn,
     keepOnStop: () => {
       keep = true;
     },
@@ -83,11 +95,15 @@ export function createAnnouncerBackend(
   log: (text: string, detail?: boolean) => void,
 ): AnnouncerBackend {
   const ifnameOf = new Map<string, Map<string, string>>();
-  for (const { wiring } of data.instances) {
-    const byAddress = new Map<string, string>();
-    for (const d of wiring.vips.values()) byAddress.set(vipAddress(d.config.address), d.ifname);
-    ifnameOf.set(wiring.name, byAddress);
-  }
+  const learn = (instances: readonly PlannedInstance[]): void => {
+    ifnameOf.clear();
+    for (const { wiring } of instances) {
+      const byAddress = new Map<string, string>();
+      for (const d of wiring.vips.values()) byAddress.set(vipAddress(d.config.address), d.ifname);
+      ifnameOf.set(wiring.name, byAddress);
+    }
+  };
+  learn(data.instances);
   const sender = createPacketSender();
   const announcer = new PacketAnnouncer({
     clock,
@@ -105,6 +121,7 @@ export function createAnnouncerBackend(
     cancel: (instance) => {
       announcer.cancel(instance);
     },
+    update: learn,
     close: () => {
       announcer.close();
       sender.close();

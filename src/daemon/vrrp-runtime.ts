@@ -14,13 +14,22 @@ import {
   VrrpEngine,
 } from '../vrrp/engine.js';
 import type { VrrpStateName } from '../vrrp/fsm.js';
-import { applyEffects, type VrrpPorts } from '../vrrp/ports.js';
+import { applyEffects, type VrrpInstanceParams, type VrrpPorts } from '../vrrp/ports.js';
+import type { VipDelta } from '../vrrp/reconfigure.js';
 
 export interface InstanceStatus {
   readonly name: string;
   readonly state: VrrpStateName;
   readonly effectivePriority: number;
   readonly masterAddr: string | undefined;
+}
+
+/** A reload for the engine, in the order it is carried out (see VrrpRuntime.reload). */
+export interface RuntimeReload {
+  readonly removed: readonly { readonly name: string; readonly notifyDeleted: boolean }[];
+  readonly changed: readonly { readonly params: VrrpInstanceParams; readonly delta: VipDelta }[];
+  readonly added: readonly EngineInstanceSpec[];
+  readonly events: readonly { readonly instance: string; readonly event: EngineEvent }[];
 }
 
 export interface VrrpRuntimeOptions {
@@ -52,6 +61,30 @@ export class VrrpRuntime {
     this.#opts.clock.cancel(this.#timer);
     this.#timer = undefined;
     this.#armedAtUs = undefined;
+  }
+
+  /**
+   * Reload as a diff. Leaving instances say goodbye and kept ones drop their removed VIPs
+   * while the adapters still know the old config; `adapt` then moves the adapters to the new
+   * one; kept instances add their new VIPs, the tracking inputs apply, new instances start.
+   * Unchanged instances are not touched: no transition, and their timers keep running.
+   */
+  reload(r: RuntimeReload, adapt: () => void): void {
+    const now = this.#opts.clock.nowUs();
+    const leaving = r.removed.flatMap(({ name, notifyDeleted }) =>
+      this.engine.remove(name, notifyDeleted, now),
+    );
+    for (const { name } of r.removed) this.#states.delete(name);
+    const kept = r.changed.flatMap(({ params, delta }) => this.engine.reconfigure(params, delta, now));
+    const release = kept.map((k) => ({ ...k, effects: k.effects.filter((e) => e.kind === 'del-vips') }));
+    const acquire = kept.map((k) => ({ ...k, effects: k.effects.filter((e) => e.kind !== 'del-vips') }));
+    this.#apply([...leaving, ...release]);
+    adapt();
+    for (const spec of r.added) this.engine.add(spec);
+    this.#apply(acquire);
+    for (const { instance, event } of r.events) this.#apply(this.engine.event(instance, event, now));
+    for (const { params } of r.added) this.#apply(this.engine.event(params.name, { kind: 'start' }, now));
+    this.#rearm();
   }
 
   event(name: string | undefined, event: EngineEvent): void {

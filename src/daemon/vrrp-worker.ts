@@ -12,6 +12,7 @@ import type { VrrpPorts } from '../vrrp/ports.js';
 import { createAnnouncerBackend, createVipBackend } from './vrrp-backends.js';
 import { VrrpRuntime } from './vrrp-runtime.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
+import { applyReload, socketWiring } from './worker-reload.js';
 
 if (parentPort === null) throw new Error('vrrp-worker.js runs as a worker thread');
 const port: MessagePort = parentPort;
@@ -44,12 +45,7 @@ async function main(): Promise<void> {
     { clock: realClock, ports, onStateChange: (status) => post({ type: 'state', status }) },
   );
   try {
-    sockets.open(
-      data.instances.map(({ wiring, params }) => ({
-        ...wiring,
-        ...(params.auth.type === 'ah' ? { ahPass: params.auth.pass } : {}),
-      })),
-    );
+    sockets.open(data.instances.map(socketWiring));
   } catch (e) {
     post({ type: 'fatal', text: `cannot open VRRP sockets: ${(e as Error).message}` });
     sockets.close();
@@ -71,6 +67,15 @@ async function main(): Promise<void> {
         break;
       case 'status':
         post({ type: 'status', instances: rt.status() });
+        break;
+      case 'reload':
+        if (stopping) return;
+        try {
+          applyReload({ runtime: rt, sockets, vips, announcer }, m);
+        } catch (e) {
+          log(`Reload failed in the VRRP worker: ${(e as Error).message}`);
+        }
+        post({ type: 'reloaded' });
         break;
       case 'stop': {
         if (stopping) return;

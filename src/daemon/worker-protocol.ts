@@ -4,6 +4,7 @@
  */
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { NotifyEffect } from '../vrrp/ports.js';
+import type { VipDelta } from '../vrrp/reconfigure.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { InstanceStatus } from './vrrp-runtime.js';
 
@@ -19,8 +20,25 @@ export interface VrrpWorkerData {
   readonly initialEvents: readonly { readonly instance: string; readonly event: EngineEvent }[];
 }
 
+/** SIGHUP applied as a diff (plan-diff.ts, reload.ts); instances named as in the new plan. */
+export interface WorkerReload {
+  /** The whole new plan, in config order. */
+  readonly instances: readonly PlannedInstance[];
+  /** The interfaces as the new plan saw them. */
+  readonly interfaces: readonly InterfaceInfo[];
+  /** Leaving (removed, or restarted under a kept identity), with their notify_deleted. */
+  readonly removed: readonly { readonly name: string; readonly notifyDeleted: boolean }[];
+  /** Kept with changed settings, and the VIPs to add and remove while master. */
+  readonly changed: readonly { readonly name: string; readonly delta: VipDelta }[];
+  /** New (added, or restarted): started after the tracking events. */
+  readonly added: readonly string[];
+  /** Tracking inputs: kept instances from their old verdict, new ones from their priority. */
+  readonly events: readonly { readonly instance: string; readonly event: EngineEvent }[];
+}
+
 export type ToWorker =
   | { readonly type: 'stop' }
+  | ({ readonly type: 'reload' } & WorkerReload)
   | { readonly type: 'event'; readonly instance?: string; readonly event: EngineEvent }
   | { readonly type: 'status' };
 
@@ -31,4 +49,5 @@ export type FromWorker =
   | { readonly type: 'notify'; readonly instance: string; readonly effect: NotifyEffect }
   | { readonly type: 'state'; readonly status: InstanceStatus }
   | { readonly type: 'status'; readonly instances: readonly InstanceStatus[] }
+  | { readonly type: 'reloaded' }
   | { readonly type: 'stopped' };

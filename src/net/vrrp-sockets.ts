@@ -123,6 +123,34 @@ export class VrrpSockets implements AdvertTransport {
     }
   }
 
+  /**
+   * Reload: the instances are now exactly `wirings`. Unchanged ones keep their socket and IP
+   * id; changed and new ones are (re)opened as open() does; sockets and multicast groups no
+   * instance uses any more are left and closed (keepalived closes an unused socket too).
+   */
+  sync(wirings: readonly SocketWiring[]): void {
+    const names = new Set(wirings.map((w) => w.name));
+    for (const name of this.#tx.keys()) if (!names.has(name)) this.#tx.delete(name);
+    this.open(wirings.filter((w) => JSON.stringify(this.#tx.get(w.name)?.wiring) !== JSON.stringify(w)));
+    const { addon } = this.#opts;
+    for (const [key, s] of this.#sockets) {
+      const users = [...this.#tx.values()].filter((t) => t.socket === s).map((t) => t.wiring);
+      const groups = new Set(users.filter((w) => w.multicast).flatMap((w) => w.destinations));
+      for (const group of [...s.groups].filter((g) => !groups.has(g))) {
+        try {
+          addon.membership(s.fd, s.family, group, s.ifindex, false);
+        } catch {
+          // The interface may be gone; the membership went with it.
+        }
+        s.groups.delete(group);
+      }
+      if (users.length > 0) continue;
+      s.stop?.();
+      addon.close(s.fd);
+      this.#sockets.delete(key);
+    }
+  }
+
   sendAdvert(instance: string, effect: SendAdvertEffect): void {
     const tx = this.#tx.get(instance);
     if (tx === undefined) return;

@@ -1,7 +1,7 @@
 /**
  * Which commands a VRRP instance's state change runs, with keepalived's arguments
  * (vrrp_notify.c send_instance_notifies): first the state's own script (notify_master,
- * notify_backup, notify_fault, notify_stop), then the generic `notify` script with
+ * notify_backup, notify_fault, notify_stop, notify_deleted), then the generic `notify` script with
  * "INSTANCE" NAME STATE PRIORITY appended; notify_master_rx_lower_pri alone on that event.
  * Pure: the daemon runs the argv lists it returns.
  */
@@ -14,6 +14,7 @@ const STATE_SCRIPT = {
   BACKUP: 'backup',
   FAULT: 'fault',
   STOP: 'stop',
+  DELETED: 'deleted',
 } as const;
 
 export function instanceNotifyCommands(

@@ -51,6 +51,8 @@ export interface ScheduledScript {
   readonly config: VrrpScriptConfig;
   /** Resolved `user [group]` (or the default script user); absent = run as ourselves. */
   readonly ids?: { readonly uid: number; readonly gid: number };
+  /** The verdict to start from (a reload carries it over, script-reload.ts); default initial. */
+  readonly tracker?: ScriptTrackerState;
 }
 
 export interface ScriptChangeEvent extends ScriptStatusChange {
@@ -96,7 +98,7 @@ export class ScriptScheduler {
     for (const script of scripts) {
       this.#entries.set(script.config.name, {
         script,
-        tracker: initialScriptState(script.config, options),
+        tracker: script.tracker ?? initialScriptState(script.config, options),
         handle: undefined,
         running: false,
         terminating: false,

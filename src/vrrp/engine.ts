@@ -11,6 +11,7 @@ import { IPPROTO_AH, parseIpv4Header } from './ipv4-header.js';
 import { decodeIpv4Packet } from './ipv4-packet.js';
 import { IPPROTO_VRRP } from './packet.js';
 import type { VrrpEffect, VrrpInstanceParams } from './ports.js';
+import type { VipDelta } from './reconfigure.js';
 
 /** What a raw socket delivered: IPv4 with its IP header, IPv6 the VRRP payload alone. */
 export interface RawRx {
@@ -56,23 +57,54 @@ export class VrrpEngine {
   /** Per AH instance, what decodeIpv4Packet verifies with: derived once from the config. */
   readonly #ahKeys = new Map<VrrpInstance, AhKeyContext>();
 
+  readonly #opts: InstanceOptions;
+
   constructor(specs: readonly EngineInstanceSpec[], opts: InstanceOptions = {}) {
-    for (const { params, ifindex } of specs) {
-      if (this.#instances.has(params.name)) throw new RangeError(`duplicate instance ${params.name}`);
-      const key = routeKey(params.family, ifindex, params.vrid);
-      if (this.#byRoute.has(key)) {
-        throw new RangeError(`VRID ${params.vrid} used twice on interface index ${ifindex}`);
-      }
-      const instance = new VrrpInstance(params, opts);
-      this.#instances.set(params.name, instance);
-      this.#byRoute.set(key, instance);
-      if (params.auth.type === 'ah') {
-        this.#ahKeys.set(instance, {
-          key: authKeyFromPass(params.auth.pass),
-          unicast: params.unicastPeers.length > 0,
-        });
-      }
+    this.#opts = opts;
+    for (const spec of specs) this.add(spec);
+  }
+
+  /** A new instance, stopped (send it 'start'); also how a reload adds one. */
+  add({ params, ifindex }: EngineInstanceSpec): void {
+    if (this.#instances.has(params.name)) throw new RangeError(`duplicate instance ${params.name}`);
+    const key = routeKey(params.family, ifindex, params.vrid);
+    if (this.#byRoute.has(key)) {
+      throw new RangeError(`VRID ${params.vrid} used twice on interface index ${ifindex}`);
     }
+    const instance = new VrrpInstance(params, this.#opts);
+    this.#instances.set(params.name, instance);
+    this.#byRoute.set(key, instance);
+    this.#setAhKey(instance);
+  }
+
+  /** Reload deleting an instance: its goodbye effects; it no longer receives anything. */
+  remove(name: string, notifyDeleted: boolean, nowUs: number): InstanceEffects[] {
+    const instance = this.#instances.get(name);
+    if (instance === undefined) return [];
+    const { effects } = instance.retire(notifyDeleted, nowUs);
+    this.#instances.delete(name);
+    for (const [key, i] of this.#byRoute) if (i === instance) this.#byRoute.delete(key);
+    this.#ahKeys.delete(instance);
+    return [{ instance: name, effects }];
+  }
+
+  /** Reload keeping an instance (same name, VRID, family, interface): new settings, same state. */
+  reconfigure(params: VrrpInstanceParams, delta: VipDelta, nowUs: number): InstanceEffects[] {
+    const instance = this.#instances.get(params.name);
+    if (instance === undefined) return [];
+    const { effects } = instance.reconfigure(params, delta, nowUs);
+    this.#setAhKey(instance);
+    return [{ instance: params.name, effects }];
+  }
+
+  #setAhKey(instance: VrrpInstance): void {
+    const params = instance.config;
+    if (params.auth.type !== 'ah') this.#ahKeys.delete(instance);
+    else
+      this.#ahKeys.set(instance, {
+        key: authKeyFromPass(params.auth.pass),
+        unicast: params.unicastPeers.length > 0,
+      });
   }
 
   instance(name: string): VrrpInstance | undefined {

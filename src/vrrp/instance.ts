@@ -7,10 +7,19 @@
 
 import type { AhFields } from './auth.js';
 import { type AnyDropReason, codecDropText, DropLog } from './drops.js';
-import { compareAddr, initialState, step, type VrrpEffect, type VrrpInput, type VrrpState } from './fsm.js';
+import {
+  compareAddr,
+  initialState,
+  type StepResult,
+  step,
+  type VrrpEffect,
+  type VrrpInput,
+  type VrrpState,
+} from './fsm.js';
 import type { Advert } from './packet.js';
 import { type DropReason, decodeAdvert } from './packet.js';
 import type { VrrpInstanceParams } from './ports.js';
+import { reconfigure, retire, type VipDelta } from './reconfigure.js';
 import { needsVipCheck, type RxMeta, validateAdvert } from './validate.js';
 
 /** A raw VRRP payload (what an IPv6 raw socket delivers) and where it came from. */
@@ -57,7 +66,6 @@ export interface InstanceOptions {
 }
 
 export class VrrpInstance {
-  readonly config: VrrpInstanceParams;
   #state: VrrpState;
   #deadlineUs: number | undefined;
   readonly #drops: DropLog<AnyDropReason>;
@@ -76,11 +84,14 @@ export class VrrpInstance {
   #ahSeq = 0;
 
   constructor(config: VrrpInstanceParams, opts: InstanceOptions = {}) {
-    this.config = Object.freeze({ ...config });
-    this.#state = initialState(this.config);
+    this.#state = initialState(Object.freeze({ ...config }));
     this.#drops = new DropLog(
       opts.dropLogIntervalUs === undefined ? {} : { intervalUs: opts.dropLogIntervalUs },
     );
+  }
+
+  get config(): VrrpInstanceParams {
+    return this.#state.config;
   }
 
   get name(): string {
@@ -111,6 +122,16 @@ export class VrrpInstance {
       default:
         return this.#run(input, nowUs);
     }
+  }
+
+  /** Reload keeping this instance: new settings, same state, timers, counters and AH sequence. */
+  reconfigure(config: VrrpInstanceParams, delta: VipDelta, nowUs: number): HandleResult {
+    return this.#commit(reconfigure(this.#state, Object.freeze({ ...config }), delta, nowUs));
+  }
+
+  /** Reload deleting this instance: its goodbye (priority 0 if master, VIPs released, notify). */
+  retire(notifyDeleted: boolean, nowUs: number): HandleResult {
+    return this.#commit(retire(this.#state, notifyDeleted, nowUs));
   }
 
   stats(): InstanceStats {
@@ -159,8 +180,11 @@ export class VrrpInstance {
   }
 
   #run(input: VrrpInput, nowUs: number): HandleResult {
+    return this.#commit(step(this.#state, input, nowUs));
+  }
+
+  #commit(r: StepResult): HandleResult {
     const before = this.#state.runtime.state;
-    const r = step(this.#state, input, nowUs);
     this.#state = r.state;
     this.#deadlineUs = r.deadlineUs;
     const after = r.state.runtime.state;

@@ -199,9 +199,16 @@ export interface AnnounceEffect {
   readonly repeat: number;
   readonly reason: AnnounceReason;
 }
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
+/** DELETED: the instance was removed by a reload (with notify_deleted; keepalived's VRRP_STATE_DELETED). */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 export type NotifyEffect =
-  | { readonly kind: 'notify'; readonly state: NotifyState; readonly priority: number }
+  | {
+      readonly kind: 'notify';
+      readonly state: NotifyState;
+      readonly priority: number;
+      /** Sent for an instance a reload removed: its scripts are those of the old config. */
+      readonly deleted?: boolean;
+    }
   /** notify_master_rx_lower_pri. */
   | { readonly kind: 'notify-event'; readonly event: 'master-rx-lower-pri'; readonly priority: number }
   /** notify_priority_changes: keepalived's MASTER/BACKUP_PRIORITY_CHANGE fifo events. */
