@@ -13,12 +13,13 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
-import { instanceNotifyCommands } from '../notify/instance-notify.js';
+import { instanceNotifyRuns } from '../notify/instance-notify.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
 import { realClock } from '../sys/real-clock.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
+import { NotifyScripts } from './notify-scripts.js';
 import { readConfig } from './read-config.js';
 import { InstanceTracking, idsOf } from './tracking.js';
 import { type PlannedInstance, planVrrp } from './vrrp-plan.js';
@@ -141,6 +142,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
   const plan = planVrrp(config, interfaces);
   for (const m of plan.messages) log.log(m);
   const notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  const notify = new NotifyScripts({ log: (text) => log.log(text), scriptUser: config.global.scriptUser });
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
   const fifos = openFifos(config, log);
@@ -197,7 +199,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog): Promi
         case 'notify': {
           const scripts = notifyScripts.get(m.instance);
           if (scripts !== undefined) {
-            for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
+            for (const r of instanceNotifyRuns(m.instance, scripts, m.effect)) notify.run(r);
           }
           const line = instanceFifoLine(m.instance, m.effect);
           for (const f of fifos) f.write(line);
@@ -256,13 +258,4 @@ function openFifos(config: KeepalivedConfig, log: DaemonLog): NotifyFifoWriter[]
     );
   }
   return out;
-}
-
-/** Runs a notify script asynchronously, in its own process group, never waiting for it. */
-function runScript(argv: readonly string[], log: DaemonLog): void {
-  const [cmd, ...args] = argv;
-  if (cmd === undefined) return;
-  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
-  child.on('error', (e) => log.log(`Failed to exec notify script ${cmd}: ${e.message}`));
-  child.unref();
 }
