@@ -77,7 +77,9 @@ function errnoText(err: unknown): { code: string; errno: number; text: string } 
   const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN';
   const errnoNeg =
     typeof e?.errno === 'number' ? e.errno : -((constants.errno as Record<string, number>)[code] ?? 0);
-  const text = getSystemErrorMap().get(errnoNeg)?.[1] ?? String(e?.message ?? err);
+  const uvText = getSystemErrorMap().get(errnoNeg)?.[1] ?? String(e?.message ?? err);
+  // libuv words errors as strerror(3) does, in lower case; keepalived's %m starts upper case.
+  const text = uvText.charAt(0).toUpperCase() + uvText.slice(1);
   return { code, errno: Math.abs(errnoNeg), text };
 }
 
