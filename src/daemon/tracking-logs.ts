@@ -13,7 +13,10 @@ export interface InitialLookup {
 }
 
 /** The "entering FAULT state" lines for the track files and processes that hold `v` down. */
-export function initialFaultLines(v: VrrpInstanceConfig, lookup: InitialLookup): string[] {
+export function initialFaultLines(
+  v: Pick<VrrpInstanceConfig, 'name' | 'trackFiles' | 'trackProcesses'>,
+  lookup: InitialLookup,
+): string[] {
   const out: string[] = [];
   for (const t of v.trackFiles) {
     const value = lookup.file(t.name);
@@ -33,7 +36,9 @@ export function initialFaultLines(v: VrrpInstanceConfig, lookup: InitialLookup):
   return out;
 }
 
-export function bfdNotSupportedLines(instances: readonly VrrpInstanceConfig[]): string[] {
+export function bfdNotSupportedLines(
+  instances: readonly Pick<VrrpInstanceConfig, 'name' | 'trackBfds'>[],
+): string[] {
   return instances.flatMap((v) =>
     v.trackBfds.map(
       (t) =>
