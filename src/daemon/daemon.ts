@@ -15,7 +15,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
-import { instanceNotifyCommands } from '../notify/instance-notify.js';
+import { instanceNotifyRuns } from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
@@ -24,6 +24,7 @@ import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
 import { DaemonLog } from './log.js';
+import { NotifyScripts } from './notify-scripts.js';
 import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
@@ -136,6 +137,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
   let notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
   /** The notify scripts of instances the last reload removed (their DELETED / FAULT notify). */
   let retiredScripts = new Map<string, VrrpNotifyScripts>();
+  const notify = new NotifyScripts({ log: (text) => log.log(text), scriptUser: config.global.scriptUser });
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
   const fifos = openFifos(config, log);
@@ -200,7 +202,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
           const deleted = m.effect.kind === 'notify' && m.effect.deleted === true;
           const scripts = (deleted ? retiredScripts : notifyScripts).get(m.instance);
           if (scripts !== undefined) {
-            for (const cmd of instanceNotifyCommands(m.instance, scripts, m.effect)) runScript(cmd, log);
+            for (const r of instanceNotifyRuns(m.instance, scripts, m.effect)) notify.run(r);
           }
           const line = instanceFifoLine(m.instance, m.effect);
           for (const f of fifos) f.write(line);
@@ -238,7 +240,12 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       log.log('Reloading');
       const r = prepareReload(o, running, (text) => log.log(text));
       if (r === undefined) return;
-      const next = new InstanceTracking(r.config, tracking.links, trackingOptions, tracking);
+      const next = new InstanceTracking(
+        r.config,
+        tracking.links,
+        { ...trackingOptions, reload: true },
+        tracking,
+      );
       const events = next.reloadEvents(tracking, freshInstances(r.diff));
       send({ type: 'reload', ...workerReload(r, config, events) });
       retiredScripts = notifyScripts;
@@ -288,13 +295,4 @@ function openFifos(config: KeepalivedConfig, log: DaemonLog): NotifyFifoWriter[]
     );
   }
   return out;
-}
-
-/** Runs a notify script asynchronously, in its own process group, never waiting for it. */
-function runScript(argv: readonly string[], log: DaemonLog): void {
-  const [cmd, ...args] = argv;
-  if (cmd === undefined) return;
-  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
-  child.on('error', (e) => log.log(`Failed to exec notify script ${cmd}: ${e.message}`));
-  child.unref();
 }

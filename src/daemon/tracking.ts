@@ -12,6 +12,7 @@ import type { VrrpScriptConfig } from '../config/model/vrrp-extras.js';
 import type { VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { ScriptRunner } from '../sys/script-runner.js';
+import { initTrackFile, TrackFileWatcher } from '../sys/track-file-watcher.js';
 import {
   computeTracking,
   type TrackingInput,
@@ -22,12 +23,16 @@ import {
 import { type CarriedScript, carryScriptState } from '../track/script-reload.js';
 import { type ScheduledScript, ScriptScheduler } from '../track/script-scheduler.js';
 import type { EngineEvent } from '../vrrp/engine.js';
+import { ProcessTracking } from './process-tracking.js';
+import { bfdNotSupportedLines, initialFaultLines } from './tracking-logs.js';
 
 export interface TrackingOptions {
   readonly clock: Clock;
   readonly log: (text: string) => void;
   /** Delivers one engine event for one instance (to the worker). */
   readonly send: (instance: string, event: EngineEvent) => void;
+  /** A reload: init_file does not overwrite existing track files then. */
+  readonly reload?: boolean;
 }
 
 /** uid/gid of a script's user; undefined = run as the daemon's own user. */
@@ -58,6 +63,8 @@ export class InstanceTracking {
   readonly #verdicts = new Map<string, TrackingVerdict>();
   /** Interface name to whether it is usable (up with carrier). */
   readonly #links: Map<string, boolean>;
+  readonly #files: TrackFileWatcher;
+  readonly #processes: ProcessTracking;
 
   /** The scripts this tracking runs, by name (a reload carries their verdicts over). */
   readonly #scripts = new Map<string, VrrpScriptConfig>();
@@ -92,6 +99,21 @@ export class InstanceTracking {
       log: opts.log,
       onChange: (e) => this.#recompute((v) => v.trackScripts.some((t) => t.name === e.name)),
     });
+    for (const tf of config.trackFiles) initTrackFile(tf, opts.log, opts.reload ?? false);
+    const files = new Set(this.#instances.flatMap((v) => v.trackFiles.map((t) => t.name)));
+    this.#files = new TrackFileWatcher(
+      config.trackFiles.filter((f) => files.has(f.name)),
+      {
+        log: opts.log,
+        onChange: (name) => this.#recompute((v) => v.trackFiles.some((t) => t.name === name)),
+      },
+    );
+    this.#processes = new ProcessTracking(config, {
+      clock: opts.clock,
+      log: opts.log,
+      onChange: (name) => this.#recompute((v) => v.trackProcesses.some((t) => t.name === name)),
+    });
+    for (const line of bfdNotSupportedLines(this.#instances)) opts.log(line);
   }
 
   /** The inputs that bring each instance from its configured priority to its tracked state. */
@@ -110,6 +132,11 @@ export class InstanceTracking {
   ): { instance: string; event: TrackingInput }[] {
     const out: { instance: string; event: TrackingInput }[] = [];
     for (const v of this.#instances) {
+      const lookup = {
+        file: (n: string) => this.#files.value(n),
+        process: (n: string) => this.#processes.status(n),
+      };
+      for (const line of initialFaultLines(v, lookup)) this.#opts.log(line);
       const verdict = this.#verdict(v);
       this.#verdicts.set(v.name, verdict);
       const base: TrackingVerdict = { totalPriority: v.priority, faults: [] };
@@ -133,9 +160,13 @@ export class InstanceTracking {
 
   start(): void {
     this.#scheduler.start();
+    this.#files.start();
+    this.#processes.start();
   }
 
   stop(): Promise<void> {
+    this.#files.stop();
+    this.#processes.stop();
     return this.#scheduler.stop();
   }
 
@@ -149,7 +180,12 @@ export class InstanceTracking {
 
   #verdict(v: VrrpInstanceConfig): TrackingVerdict {
     const link = (name: string): 'up' | 'down' => (this.#links.get(name) === true ? 'up' : 'down');
-    const tracked = trackedOf(v, { script: (name) => this.#scheduler.status(name), interface: link });
+    const tracked = trackedOf(v, {
+      script: (name) => this.#scheduler.status(name),
+      interface: link,
+      file: (name) => this.#files.value(name),
+      process: (name) => this.#processes.status(name),
+    });
     if (
       !v.dontTrackPrimary &&
       v.interface !== undefined &&

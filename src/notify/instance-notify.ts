@@ -17,22 +17,39 @@ const STATE_SCRIPT = {
   DELETED: 'deleted',
 } as const;
 
+export interface NotifyRun {
+  /** The configured script (its `user [group]` included). */
+  readonly script: ScriptCommand;
+  /** Its words with keepalived's arguments appended. */
+  readonly args: readonly string[];
+}
+
+/** The scripts a state change runs, in keepalived's order. */
+export function instanceNotifyRuns(
+  name: string,
+  scripts: VrrpNotifyScripts,
+  effect: NotifyEffect,
+): NotifyRun[] {
+  const run = (s: ScriptCommand | undefined, extra: readonly string[] = []): NotifyRun[] =>
+    s === undefined ? [] : [{ script: s, args: [...s.args, ...extra] }];
+  switch (effect.kind) {
+    case 'notify':
+      return [
+        ...run(scripts[STATE_SCRIPT[effect.state]]),
+        ...run(scripts.notify, ['INSTANCE', name, effect.state, String(effect.priority)]),
+      ];
+    case 'notify-event':
+      return run(scripts.masterRxLowerPri);
+    case 'notify-priority':
+      return [];
+  }
+}
+
+/** The argv lists of instanceNotifyRuns. */
 export function instanceNotifyCommands(
   name: string,
   scripts: VrrpNotifyScripts,
   effect: NotifyEffect,
 ): string[][] {
-  const argv = (s: ScriptCommand | undefined, extra: readonly string[] = []): string[][] =>
-    s === undefined ? [] : [[...s.args, ...extra]];
-  switch (effect.kind) {
-    case 'notify':
-      return [
-        ...argv(scripts[STATE_SCRIPT[effect.state]]),
-        ...argv(scripts.notify, ['INSTANCE', name, effect.state, String(effect.priority)]),
-      ];
-    case 'notify-event':
-      return argv(scripts.masterRxLowerPri);
-    case 'notify-priority':
-      return [];
-  }
+  return instanceNotifyRuns(name, scripts, effect).map((r) => [...r.args]);
 }

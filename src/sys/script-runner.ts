@@ -38,6 +38,8 @@ export interface ScriptRunnerOptions {
   readonly killRetryUs?: number;
   /** keepalived: 1 s between the shutdown SIGTERM and SIGKILL. */
   readonly abortGraceUs?: number;
+  /** Children do not keep the daemon alive (notify scripts may outlive its stop). */
+  readonly unref?: boolean;
 }
 
 export const SCRIPT_RUNNER_DEFAULTS = {
@@ -75,7 +77,9 @@ function errnoText(err: unknown): { code: string; errno: number; text: string } 
   const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN';
   const errnoNeg =
     typeof e?.errno === 'number' ? e.errno : -((constants.errno as Record<string, number>)[code] ?? 0);
-  const text = getSystemErrorMap().get(errnoNeg)?.[1] ?? String(e?.message ?? err);
+  const uvText = getSystemErrorMap().get(errnoNeg)?.[1] ?? String(e?.message ?? err);
+  // libuv words errors as strerror(3) does, in lower case; keepalived's %m starts upper case.
+  const text = uvText.charAt(0).toUpperCase() + uvText.slice(1);
   return { code, errno: Math.abs(errnoNeg), text };
 }
 
@@ -86,6 +90,7 @@ export class ScriptRunner implements ScriptExecutor {
   readonly #termGraceMs: number;
   readonly #killRetryMs: number;
   readonly #abortGraceMs: number;
+  readonly #unref: boolean;
   #active = 0;
 
   constructor(options: ScriptRunnerOptions = {}) {
@@ -93,6 +98,7 @@ export class ScriptRunner implements ScriptExecutor {
     this.#termGraceMs = usToMs(options.termGraceUs ?? SCRIPT_RUNNER_DEFAULTS.termGraceUs);
     this.#killRetryMs = usToMs(options.killRetryUs ?? SCRIPT_RUNNER_DEFAULTS.killRetryUs);
     this.#abortGraceMs = usToMs(options.abortGraceUs ?? SCRIPT_RUNNER_DEFAULTS.abortGraceUs);
+    this.#unref = options.unref ?? false;
   }
 
   /** Runs in progress (spawned and not yet reaped). */
@@ -138,6 +144,7 @@ export class ScriptRunner implements ScriptExecutor {
       return;
     }
     this.#active++;
+    if (this.#unref) child.unref();
     let phase: Phase = 'running';
     let timer: NodeJS.Timeout | undefined;
     const arm = (ms: number, fn: () => void): void => {
@@ -162,7 +169,8 @@ export class ScriptRunner implements ScriptExecutor {
     };
     const onAbort = (): void => terminate(this.#abortGraceMs);
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    arm(usToMs(req.timeoutUs), () => terminate(this.#termGraceMs));
+    // Notify scripts have no timeout (keepalived's notify_exec): Infinity arms nothing.
+    if (Number.isFinite(req.timeoutUs)) arm(usToMs(req.timeoutUs), () => terminate(this.#termGraceMs));
 
     child.on('error', (err) => {
       // After a successful spawn only kill() reports here, and we do not use child.kill().

@@ -198,7 +198,7 @@ describe('ScriptRunner', () => {
     logs.length = 0;
     assert.deepEqual(await run(['/nonexistent/check.sh', 'x']), { spawnError: 'ENOENT' });
     assert.deepEqual(logs, [
-      "Error exec-ing command '/nonexistent/check.sh', error 2: no such file or directory",
+      "Error exec-ing command '/nonexistent/check.sh', error 2: No such file or directory",
     ]);
   });
 
@@ -208,7 +208,7 @@ describe('ScriptRunner', () => {
     chmodSync(f, 0o644);
     logs.length = 0;
     assert.deepEqual(await run([f]), { spawnError: 'EACCES' });
-    assert.match(logs[0] ?? '', /^Error exec-ing command '.*not-exec\.sh', error 13: permission denied$/);
+    assert.match(logs[0] ?? '', /^Error exec-ing command '.*not-exec\.sh', error 13: Permission denied$/);
   });
 
   test('runs as user nobody (uid/gid 65534, no supplementary groups)', {
