@@ -23,6 +23,7 @@ import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
+import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
 import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
@@ -94,6 +95,7 @@ function daemonize(argv: readonly string[]): number {
 
 export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise<number> {
   if (!o.dontFork) return daemonize(argv);
+  tuneHeapForDaemon();
   const log = makeLog(o);
   const pidFile = o.pidFile ?? DEFAULT_PID_FILE;
   const vrrpPidFile = o.vrrpPidFile ?? DEFAULT_VRRP_PID_FILE;
