@@ -78,7 +78,13 @@ export async function createVipBackend(
   const route = new NetlinkRoute({ log: (text) => log(text) });
   const manager = new NetlinkVipManager({
     route,
-    resolve: (instance, vip) => details.get(instance)?.get(vip),
+    resolve: (instance, vip) => {
+      const d = details.get(instance)?.get(vip);
+      if (d === undefined || d.ifindex !== 0 || d.ifname === undefined) return d;
+      // An interface missing at start (dynamic_interfaces) may exist by now.
+      const ifindex = ifindexNow(d.ifname);
+      return ifindex === undefined ? d : { ...d, ifindex };
+    },
     log: (text) => log(text),
   });
   const extras = new NetlinkRouteManager({ route, ifindex: ifindexNow, log: (text) => log(text) });
