@@ -164,6 +164,11 @@ async function runVrrp(
     interfaces: [...interfaces.values()],
     garpIntervalUs: config.global.vrrpGarpIntervalUs,
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
+    firewall: {
+      table: config.global.nftables ?? 'keepalived',
+      priority: config.global.nftablesPriority,
+      counters: config.global.nftablesCounters,
+    },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
   };

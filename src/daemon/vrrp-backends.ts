@@ -11,8 +11,10 @@ import type { PlannedRule } from '../net/netlink-route-detail.js';
 import { NetlinkRouteManager } from '../net/netlink-routes.js';
 import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.js';
 import { NetlinkVipManager } from '../net/netlink-vips.js';
+import { NftFirewall } from '../net/nft-firewall.js';
+import type { NftVip } from '../net/nft-ruleset.js';
 import { vipAddress } from '../vrrp/fsm.js';
-import type { Announcer, VipManager } from '../vrrp/ports.js';
+import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
 
@@ -104,24 +106,80 @@ export async function createVipBackend(
       if (r !== undefined) void extras.rule(op, text, r, `(${instance})`);
     }
   };
+  const firewall = new NftFirewall({
+    table: { name: data.firewall.table, priority: data.firewall.priority, counters: data.firewall.counters },
+    log: (text) => log(text),
+  });
+  const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
+  const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
+    [...effect.vips, ...effect.excludedVips].flatMap((text) => {
+      const d = details.get(instance)?.get(text);
+      return d === undefined
+        ? []
+        : [{ family: d.family, address: d.address, ...(d.ifname && { ifname: d.ifname }) }];
+    });
+  // With no_accept, the drop rules must be in before the addresses and go after them: while
+  // an nft run is pending, later changes wait their turn, so the kernel still sees call order.
+  let pending: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  const inOrder = (job: () => undefined | Promise<void>): void => {
+    if (waiting === 0) {
+      const r = job();
+      if (r === undefined) return;
+      waiting++;
+      pending = r.finally(() => waiting--);
+      return;
+    }
+    waiting++;
+    pending = pending.then(job).finally(() => waiting--);
+  };
+  const add = (instance: string, effect: VipsEffect): void => {
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) setting VIPs.`, true);
+      manager.addVips(instance, effect);
+    }
+    applyRoutes('add', instance, effect.routes);
+    applyRules('add', instance, effect.rules);
+  };
+  const del = (instance: string, effect: VipsEffect): void => {
+    applyRules('del', instance, effect.rules);
+    applyRoutes('del', instance, effect.routes);
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) removing VIPs.`, true);
+      manager.delVips(instance, effect);
+    }
+  };
   let keep = false;
   return {
     addVips: (instance, effect) => {
-      if (effect.vips.length + effect.excludedVips.length > 0) {
-        log(`(${instance}) setting VIPs.`, true);
-        manager.addVips(instance, effect);
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          add(instance, effect);
+          return undefined;
+        });
+        return;
       }
-      applyRoutes('add', instance, effect.routes);
-      applyRules('add', instance, effect.rules);
+      inOrder(async () => {
+        log(`(${instance}) setting firewall drop rule`, true);
+        await firewall.block(nftVips(instance, effect));
+        add(instance, effect);
+      });
     },
     delVips: (instance, effect) => {
       if (keep) return;
-      applyRules('del', instance, effect.rules);
-      applyRoutes('del', instance, effect.routes);
-      if (effect.vips.length + effect.excludedVips.length > 0) {
-        log(`(${instance}) removing VIPs.`, true);
-        manager.delVips(instance, effect);
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          del(instance, effect);
+          return undefined;
+        });
+        return;
       }
+      inOrder(async () => {
+        del(instance, effect);
+        await manager.flush();
+        log(`(${instance}) removing firewall drop rule`, true);
+        await firewall.unblock(nftVips(instance, effect));
+      });
     },
     removeStale: async () => {
       const stale: Promise<unknown>[] = [];
@@ -133,16 +191,20 @@ export async function createVipBackend(
       }
       for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
       stale.push(manager.removeStale([...details.values()].flatMap((m) => [...m.values()])));
+      if (blocking) stale.push(firewall.removeStale());
       await Promise.all(stale);
     },
     flush: async () => {
-      await Promise.all([manager.flush(), extras.flush()]);
+      await pending;
+      await Promise.all([manager.flush(), extras.flush(), firewall.flush()]);
     },
     update: learn,
     keepOnStop: () => {
       keep = true;
     },
     close: async () => {
+      await pending;
+      if (!keep) await firewall.close();
       extras.close();
       manager.close();
       route.close();
