@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import type { IpFamily } from '../base/ip.js';
 import {
   changeElements,
+  createLinkLocal,
   createTable,
   dropTable,
   isLinkLocal,
@@ -47,6 +48,7 @@ export class NftFirewall {
   readonly #log: (text: string) => void;
   readonly #run: NftRunner;
   readonly #created = new Set<IpFamily>();
+  #linkLocal = false;
   /** VIP key to how many instances block it. */
   readonly #held = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
@@ -72,6 +74,10 @@ export class NftFirewall {
           script += createTable(this.#table, family);
           this.#created.add(family);
         }
+      }
+      if (fresh.some(isLinkLocal) && !this.#linkLocal) {
+        script += createLinkLocal(this.#table);
+        this.#linkLocal = true;
       }
       script += changeElements(this.#table, 'add', fresh);
       await this.#exec(script, 'setting firewall drop rule');
@@ -109,6 +115,7 @@ export class NftFirewall {
       const script = [...this.#created].map((f) => dropTable(this.#table, f)).join('');
       this.#created.clear();
       this.#held.clear();
+      this.#linkLocal = false;
       await this.#exec(script, 'removing firewall tables');
     });
   }

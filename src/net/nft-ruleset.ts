@@ -52,18 +52,37 @@ export function createTable(t: NftTableSpec, family: IpFamily): string {
       `  chain in { ${hook('input')} ip daddr @vips ${c}drop; }`,
     );
   } else {
+    // Declared empty first and filled after, so that `nft list` shows keepalived's order.
     lines.push(
       '  set vips { type ipv6_addr; }',
       '  set neighbor-discovery { type icmpv6_type; flags constant; elements = { nd-neighbor-solicit, nd-neighbor-advert }; }',
-      '  set vips_link_local { type ipv6_addr . iface_index; }',
-      `  chain in_link_local { ip6 daddr . iif @vips_link_local ${c}drop; }`,
-      `  chain out_link_local { ip6 saddr . oif @vips_link_local ${c}drop; }`,
-      `  chain out { ${hook('output')} icmpv6 type @neighbor-discovery accept; ip6 saddr fe80::/10 goto out_link_local; ip6 saddr @vips ${c}drop; }`,
-      `  chain in { ${hook('input')} icmpv6 type @neighbor-discovery accept; ip6 daddr fe80::/10 goto in_link_local; ip6 daddr @vips ${c}drop; }`,
+      `  chain out { ${hook('output')} }`,
+      `  chain in { ${hook('input')} }`,
+      '  chain in_link_local { }',
+      '  chain out_link_local { }',
+      '}',
+      `add rule ip6 ${t.name} out icmpv6 type @neighbor-discovery accept`,
+      `add rule ip6 ${t.name} out ip6 saddr fe80::/10 goto out_link_local`,
+      `add rule ip6 ${t.name} out ip6 saddr @vips ${c}drop`,
+      `add rule ip6 ${t.name} in icmpv6 type @neighbor-discovery accept`,
+      `add rule ip6 ${t.name} in ip6 daddr fe80::/10 goto in_link_local`,
+      `add rule ip6 ${t.name} in ip6 daddr @vips ${c}drop`,
     );
+    return `${lines.join('\n')}\n`;
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** The set and rules for link-local IPv6 VIPs, made when the first one is blocked (as keepalived). */
+export function createLinkLocal(t: NftTableSpec): string {
+  const c = t.counters ? 'counter ' : '';
+  return [
+    `add set ip6 ${t.name} vips_link_local { type ipv6_addr . iface_index; }`,
+    `add rule ip6 ${t.name} in_link_local ip6 daddr . iif @vips_link_local ${c}drop`,
+    `add rule ip6 ${t.name} out_link_local ip6 saddr . oif @vips_link_local ${c}drop`,
+    '',
+  ].join('\n');
 }
 
 /** Adds (`add`) or removes (`delete`) VIPs of one family; empty when there are none. */
