@@ -18,7 +18,7 @@ import { instanceFifoLine } from '../notify/fifo-line.js';
 import { instanceNotifyRuns } from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
-import { readInterfaces } from '../sys/interface-table.js';
+import { readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
@@ -123,8 +123,13 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
   }
 }
 
-function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapshot: string): Promise<number> {
-  const interfaces = readInterfaces();
+async function runVrrp(
+  o: CliOptions,
+  config: KeepalivedConfig,
+  log: DaemonLog,
+  snapshot: string,
+): Promise<number> {
+  const interfaces = await readInterfacesAtStart();
   const plan = planVrrp(config, interfaces);
   for (const m of plan.messages) log.log(m);
   let running = runningPlanOf(config, o.checkOnly ? [] : plan.instances);
@@ -161,6 +166,11 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     interfaces: [...interfaces.values()],
     garpIntervalUs: config.global.vrrpGarpIntervalUs,
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
+    firewall: {
+      table: config.global.nftables ?? 'keepalived',
+      priority: config.global.nftablesPriority,
+      counters: config.global.nftablesCounters,
+    },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
   };

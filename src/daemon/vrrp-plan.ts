@@ -5,8 +5,9 @@
  * mapping is tested without a network; the daemon reads them from the system.
  */
 
-import type { IpAddressConfig, VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
+import type { IpAddressConfig, RouteConfig, VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 import type { KeepalivedConfig } from '../config/model.js';
+import { type PlannedRule, plannedRule, routeText, ruleText } from '../net/netlink-route-detail.js';
 import type { VrrpAuth, VrrpInstanceParams } from '../vrrp/ports.js';
 import { normalizeParams, withDefaults } from '../vrrp/ports.js';
 
@@ -43,6 +44,9 @@ export interface InstanceWiring {
   readonly ttl: number;
   /** VIP text as the core names it (`addr` or `addr/len`) to its config and interface. */
   readonly vips: ReadonlyMap<string, PlannedVip>;
+  /** virtual_routes and virtual_rules by their text (params.routes / params.rules), as pairs. */
+  readonly routes: readonly (readonly [string, RouteConfig])[];
+  readonly rules: readonly (readonly [string, PlannedRule])[];
 }
 
 export interface PlannedInstance {
@@ -97,6 +101,8 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
     for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
       vips.set(vipText(a), { ifname: a.interface ?? ifname, config: a });
     }
+    const routes = new Map(v.virtualRoutes.map((r) => [routeText(r), r] as const));
+    const rules = new Map(v.virtualRules.map(plannedRule).map((r) => [ruleText(r), r] as const));
     const unicast = v.unicastPeers.length > 0;
     const raw = withDefaults({
       name: v.name,
@@ -111,6 +117,8 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       initialState: v.state,
       vips: v.virtualIpaddresses.map(vipText),
       excludedVips: v.virtualIpaddressesExcluded.map(vipText),
+      routes: [...routes.keys()],
+      rules: [...rules.keys()],
       auth: authOf(v),
       unicastPeers: v.unicastPeers.map((p) => p.address),
       srcAddr,
@@ -146,6 +154,8 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
         srcAddr,
         ttl: unicast ? (v.unicastTtl ?? 255) : 255,
         vips,
+        routes: [...routes],
+        rules: [...rules],
       },
     });
   }

@@ -231,6 +231,8 @@ const vipsEffect = (c: Ctx, kind: VipsEffect['kind']): VipsEffect => ({
   kind,
   vips: c.p.vips,
   excludedVips: c.p.excludedVips,
+  routes: c.p.routes,
+  rules: c.p.rules,
   blockIncoming: c.r.basePriority !== PRIORITY_OWNER && !c.p.accept,
 });
 
