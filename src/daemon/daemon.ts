@@ -29,6 +29,7 @@ import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js'
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
+import { DaemonVmacs } from './vmacs.js';
 import { planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -121,9 +122,17 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
   }
 }
 
-function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapshot: string): Promise<number> {
+async function runVrrp(
+  o: CliOptions,
+  config: KeepalivedConfig,
+  log: DaemonLog,
+  snapshot: string,
+): Promise<number> {
+  // The VMACs first: the plan puts VIPs and sockets on them.
+  const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
+  if (!o.checkOnly) await vmacs.apply(config);
   const interfaces = readInterfaces();
-  const plan = planVrrp(config, interfaces);
+  const plan = planVrrp(config, interfaces, vmacs.bindings);
   for (const m of plan.messages) log.log(m);
   let running = runningPlanOf(config, o.checkOnly ? [] : plan.instances);
   const saveSnapshot = (): void => {
@@ -181,7 +190,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       linkMonitor.close();
       for (const f of fifos) f.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
-      resolve(code);
+      // The worker has removed the VIPs; now their VMACs go.
+      void vmacs.stop(o.dontReleaseVrrp).finally(() => resolve(code));
     };
     const stop = (): void => {
       if (stopping) return;
@@ -223,6 +233,9 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
         case 'status':
           break;
         case 'reloaded':
+          // The worker has moved off the VMACs the new config dropped.
+          void vmacs.removeUnused();
+          break;
         case 'stopped':
           break;
       }
@@ -235,10 +248,21 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
+    let reloading = Promise.resolve();
     process.on('SIGHUP', () => {
+      // One reload at a time: each waits for the VMACs of the one before.
+      reloading = reloading
+        .then(() => reload())
+        .catch((e: unknown) => log.log(`Reload failed: ${(e as Error).message}`));
+    });
+    const reload = async (): Promise<void> => {
       if (stopping) return;
       log.log('Reloading');
-      const r = prepareReload(o, running, (text) => log.log(text));
+      const loaded = readConfig(o);
+      if (loaded.config !== undefined && loaded.exitStatus < 4 && !o.checkOnly)
+        await vmacs.apply(loaded.config);
+      if (stopping) return;
+      const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
       if (r === undefined) return;
       const next = new InstanceTracking(
         r.config,
@@ -256,7 +280,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       config = r.config;
       running = r.running;
       saveSnapshot();
-    });
+    };
   });
 }
 
