@@ -160,6 +160,7 @@ async function runVrrp(
     clock: realClock,
     log: (text: string) => log.log(text),
     send: (instance: string, event: EngineEvent) => sendToWorker({ type: 'event', instance, event }),
+    vmacs: vmacs.bindings,
   };
   let tracking = new InstanceTracking(config, links, trackingOptions);
   let workerReady = false;
@@ -267,7 +268,7 @@ async function runVrrp(
       const next = new InstanceTracking(
         r.config,
         tracking.links,
-        { ...trackingOptions, reload: true },
+        { ...trackingOptions, reload: true, vmacs: vmacs.bindings },
         tracking,
       );
       const events = next.reloadEvents(tracking, freshInstances(r.diff));

@@ -67,6 +67,17 @@ async function vmacFacts(node: LabNode, family: 4 | 6): Promise<Record<string, u
     addrGenMode: l?.inet6_addr_gen_mode,
     disableIpv6: await sysctl(node, `net.ipv6.conf.vrrp/${VRID}.disable_ipv6`),
   };
+  if (family === 6) {
+    // The adverts' source: eth0's own link-local, copied to the VMAC (nodad, deprecated).
+    const addrs = (dev: string) =>
+      node.run('ip', ['-6', '-o', 'addr', 'show', 'dev', dev, 'scope', 'link']).then((o) => o.trim());
+    const base = /inet6 (fe80::\S+)/.exec(await addrs('eth0'))?.[1];
+    const onVmac = await addrs(`vrrp.${VRID}`);
+    facts.linkLocal = onVmac.replace(
+      /^.*inet6 (\S+) (.*?)\\.*$/,
+      (_m, a: string, f: string) => `${a === base ? "eth0's" : a} ${f.trim()}`,
+    );
+  }
   for (const k of ['arp_ignore', 'arp_filter', 'accept_local', 'rp_filter', 'promote_secondaries']) {
     facts[`vmac.${k}`] = await sysctl(node, `net.ipv4.conf.vrrp/${VRID}.${k}`);
     if (family === 4) facts[`eth0.${k}`] = await sysctl(node, `net.ipv4.conf.eth0.${k}`);
@@ -250,3 +261,44 @@ describe('use_vmac, keepalived-ts alone', { skip: NEEDS_ROOT }, () => {
       assert.equal(await vmacOf(a), undefined);
     }));
 });
+
+for (const impl of ['keepalived', 'keepalived-ts'] as const) {
+  describe(`use_vmac and links, ${impl}`, { skip: NEEDS_ROOT }, () => {
+    test('the VMAC set down is FAULT (VIP gone) and up again MASTER; with dont_track_primary eth0 down is not', (t) =>
+      withLab(t, {}, async (lab) => {
+        const { a, v } = await startPair(lab, 4);
+        const r = await startRouter(a, impl, config(v, 100, '192.0.2.1', '192.0.2.2'));
+        await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+        const mark = r.proc.lineCount;
+        await a.linkSet('down', `vrrp.${VRID}`);
+        await r.proc.waitForLine('Entering FAULT STATE', { timeoutMs: 5000, since: mark });
+        await pollUntil(() => a.hasAddress(VIP[4], `vrrp.${VRID}`), {
+          what: 'the VIP removed',
+          until: (x) => !x,
+        });
+        await a.linkSet('up', `vrrp.${VRID}`);
+        await pollUntil(() => lastLoggedState(r), {
+          what: 'MASTER again',
+          until: (s) => s === 'MASTER',
+          timeoutMs: 5000,
+        });
+        assert.ok(await a.hasAddress(VIP[4], `vrrp.${VRID}`));
+        await r.stop();
+
+        const d = await startRouter(
+          a,
+          impl,
+          config(v, 100, '192.0.2.1', '192.0.2.2', ['use_vmac', 'dont_track_primary']),
+          'dtp',
+        );
+        await d.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+        await a.linkSet('down');
+        await new Promise((res) => setTimeout(res, 1000));
+        assert.equal(lastLoggedState(d), 'MASTER', 'dont_track_primary: no FAULT');
+        assert.ok(await a.hasAddress(VIP[4], `vrrp.${VRID}`), 'the VIP stays on the VMAC');
+        await a.linkSet('up');
+        await d.stop();
+        assert.equal(await vmacOf(a), undefined);
+      }));
+  });
+}
