@@ -265,6 +265,11 @@ async function runVrrp(
       if (stopping) return;
       const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
       if (r === undefined) return;
+      // A VMAC made for this reload is known up before the link monitor says so: no FAULT (init).
+      for (const { ifname } of vmacs.bindings.values()) {
+        const itf = r.interfaces.get(ifname);
+        if (itf !== undefined) tracking.linkChanged(ifname, itf.up);
+      }
       const next = new InstanceTracking(
         r.config,
         tracking.links,

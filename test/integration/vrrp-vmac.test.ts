@@ -11,6 +11,7 @@
  *    SIGHUP keeps the VMAC (same ifindex), vmac_xmit_base sends the adverts from eth0's MAC.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Implementation, RefKeepalived } from '../../src/testing/keepalived-ref.js';
 import type { LabNode } from '../../src/testing/netns-lab.js';
@@ -236,6 +237,50 @@ describe('use_vmac, keepalived-ts alone', { skip: NEEDS_ROOT }, () => {
       await second.stop();
       assert.equal(await vmacOf(a), undefined);
       assert.ok(dump.lines.length > 0);
+    }));
+
+  test('SIGHUP adding an instance makes its VMAC (no FAULT); removing one deletes its VMAC only', (t) =>
+    withLab(t, {}, async (lab) => {
+      const { a, v } = await startPair(lab, 4);
+      const one = config(v, 100, '192.0.2.1', '192.0.2.2');
+      const two = pairConfig(v, {
+        priority: 100,
+        self: '',
+        peer: '',
+        vip: '192.0.2.251',
+        vrid: 52,
+        extra: ['use_vmac'],
+      })
+        .replace(/^global_defs \{[^}]*\}\n/, '')
+        .replace('VI_1', 'VI_2');
+      const r = await startRouter(a, 'keepalived-ts', one);
+      await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+      const kept = (await vmacOf(a))?.ifindex;
+      writeFileSync(r.confPath, one + two);
+      const mark = r.proc.lineCount;
+      r.proc.kill('SIGHUP');
+      await r.proc.waitForLine('(VI_2) Entering MASTER STATE', { timeoutMs: 8000, since: mark });
+      assert.ok(
+        !r.proc.lines.some((l) => l.seq >= mark && l.text.includes('(VI_2) Entering FAULT')),
+        r.proc.tail(20),
+      );
+      assert.ok(await a.hasAddress('192.0.2.251', 'vrrp.52'));
+      assert.equal((await vmacOf(a))?.ifindex, kept, 'VI_1 keeps its VMAC');
+
+      writeFileSync(
+        r.confPath,
+        config(v, 100, '192.0.2.1', '192.0.2.2').replace(/vrrp_instance VI_1[\s\S]*$/, '') + two,
+      );
+      r.proc.kill('SIGHUP');
+      await pollUntil(() => vmacOf(a), {
+        what: 'vrrp.51 deleted',
+        until: (l) => l === undefined,
+        timeoutMs: 5000,
+      });
+      assert.ok(await vmacOf(a, 'vrrp.52'), 'vrrp.52 stays');
+      assert.ok(await a.hasAddress('192.0.2.251', 'vrrp.52'));
+      await r.stop();
+      assert.equal(await vmacOf(a, 'vrrp.52'), undefined);
     }));
 
   test('vmac_xmit_base: adverts from eth0 (its MAC), gratuitous ARPs from the VMAC', (t) =>
