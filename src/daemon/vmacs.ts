@@ -9,6 +9,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { NetlinkRoute } from '../net/netlink-route.js';
 import { VmacLinks } from '../net/vmac-links.js';
 import { readInterfaces } from '../sys/interface-table.js';
+import { applyNft, vmacRuleset } from '../sys/vmac-firewall.js';
 import { planVmacs, type VmacSpec } from './vmac-plan.js';
 import type { VmacBinding } from './vrrp-plan.js';
 
@@ -49,6 +50,7 @@ export class DaemonVmacs {
     const itfs = readInterfaces();
     const bindings = new Map<string, VmacBinding>();
     const specs = new Map<string, VmacSpec>();
+    const fresh: string[] = [];
     for (const spec of plan.vmacs) {
       const v = wanted.find((w) => w.name === spec.instance);
       const mine = this.#specs.get(spec.ifname);
@@ -63,13 +65,30 @@ export class DaemonVmacs {
           : itfs.get(spec.baseName)?.ipv6LinkLocal;
         const ifindex = await links.setup({ ...spec, ...(linkLocal !== undefined && { linkLocal }) });
         if (ifindex === undefined) continue;
+        fresh.push(spec.ifname);
       }
       bindings.set(spec.instance, { ifname: spec.ifname, xmitBase: spec.xmitBase });
       specs.set(spec.ifname, spec);
     }
     this.#pendingRemoval = [...this.#specs.keys()].filter((name) => !specs.has(name));
     this.#bindings = bindings;
+    // The VMACs being dropped keep their rules until they are gone.
+    const leaving = this.#pendingRemoval.map((name) => this.#specs.get(name)).filter((x) => x !== undefined);
     this.#specs = specs;
+    this.#disableLocalIgmp = config.global.disableLocalIgmp;
+    this.#firewall([...specs.values(), ...leaving]);
+    // Up only now: the rules are in place before the first report or solicitation.
+    for (const name of fresh) await links.bringUp(name);
+  }
+
+  #disableLocalIgmp = false;
+
+  /** keepalived's nft rules for these VMACs (sys/vmac-firewall.ts); none = the tables removed. */
+  #firewall(specs: readonly VmacSpec[]): void {
+    const pairs = specs.map((s) => ({ family: s.family, vmac: s.ifname, base: s.baseName }));
+    const error = applyNft(vmacRuleset(pairs, this.#disableLocalIgmp));
+    if (error !== undefined)
+      this.#log(`VMAC: cannot set the nftables rules for IGMP/MLD on the VMACs: ${error}`);
   }
 
   #pendingRemoval: string[] = [];
@@ -79,11 +98,15 @@ export class DaemonVmacs {
     const names = this.#pendingRemoval;
     this.#pendingRemoval = [];
     for (const name of names) await this.#links?.remove(name);
+    if (names.length > 0) this.#firewall([...this.#specs.values()]);
   }
 
   /** Stop: every VMAC deleted (unless `keep`: -V leaves the VIPs, so their VMACs stay). */
   async stop(keep: boolean): Promise<void> {
-    if (!keep) await this.#links?.removeAll();
+    if (!keep && this.#links !== undefined) {
+      await this.#links.removeAll();
+      this.#firewall([]);
+    }
     this.#route?.close();
     this.#route = undefined;
     this.#links = undefined;

@@ -80,7 +80,10 @@ export class VmacLinks {
     return new Map([...this.#up].map(([name, { ifindex }]) => [name, ifindex]));
   }
 
-  /** Sets up one VMAC; resolves with its ifindex, or undefined (logged) when it cannot. */
+  /**
+   * Sets up one VMAC, still down (the caller puts its firewall rules in place before it sends
+   * anything, then calls bringUp); resolves with its ifindex, or undefined (logged) when it cannot.
+   */
   async setup(r: VmacRequest): Promise<number | undefined> {
     const { route, log } = this.#o;
     const a = r.action;
@@ -133,12 +136,19 @@ export class VmacLinks {
       route.request((seq) => encodeAddrGenModeNone(ifindex, seq)),
       `(${r.instance}) Error setting ADDR_GEN_MODE to NONE on ${r.ifname}`,
     );
+    return ifindex;
+  }
+
+  /** IFF_UP on a VMAC `setup` made, then (IPv6) the adverts' link-local source on it. */
+  async bringUp(ifname: string): Promise<void> {
+    const entry = this.#up.get(ifname);
+    if (entry === undefined) return;
+    const { ifindex, request: r } = entry;
     await this.#ok(
-      route.request((seq) => encodeSetLinkUp(ifindex, true, seq)),
+      this.#o.route.request((seq) => encodeSetLinkUp(ifindex, true, seq)),
       `(${r.instance}) cannot set ${r.ifname} up`,
     );
     if (r.family === 6 && !r.xmitBase && r.linkLocal !== undefined) await this.#linkLocal(r, ifindex);
-    return ifindex;
   }
 
   /** Deletes one VMAC we set up, after putting the base's arp settings back. */

@@ -96,7 +96,7 @@ async function neighMac(client: LabNode, ip: string): Promise<string | undefined
 function capture(client: LabNode): LabProcess {
   return client.spawn(
     'tcpdump',
-    ['-i', 'eth0', '-l', '-n', '-e', 'ip proto 112 or ip6 proto 112 or arp or icmp6'],
+    ['-i', 'eth0', '-l', '-n', '-e', 'ip proto 112 or ip6 proto 112 or arp or icmp6 or igmp or ip6 proto 0'],
     { label: 'tcpdump' },
   );
 }
@@ -186,6 +186,18 @@ for (const family of [4, 6] as const) {
             [],
           );
 
+          // Group reports leave from eth0, never with the virtual MAC (a switch would learn it on
+          // the backup's port): keepalived's nft rules, and ours.
+          assert.deepEqual(framesFrom(dump, mac, /igmp|listener report|router solicitation/i), []);
+          for (const n of [a, b]) {
+            const eth0 = (await links(n)).find((l) => l.ifname === 'eth0')?.address ?? '?';
+            assert.ok(
+              framesFrom(dump, eth0, family === 4 ? /igmp v3 report/ : /multicast listener report/).length >
+                0,
+              `${n.name}: group reports from eth0's MAC`,
+            );
+          }
+
           // Failover: the backup takes over with the same MAC; the client's entry does not move.
           await high.stop();
           await low.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 5000 });
@@ -234,8 +246,14 @@ describe('use_vmac, keepalived-ts alone', { skip: NEEDS_ROOT }, () => {
       assert.ok(await a.hasAddress(VIP[4], `vrrp.${VRID}`));
       assert.equal(lastLoggedState(second), 'MASTER');
 
+      assert.match(await a.run('nft', ['list', 'tables']), /table ip keepalived_ts/);
       await second.stop();
       assert.equal(await vmacOf(a), undefined);
+      assert.doesNotMatch(
+        await a.run('nft', ['list', 'tables']),
+        /keepalived_ts/,
+        'the nft rules go at stop',
+      );
       assert.ok(dump.lines.length > 0);
     }));
 
