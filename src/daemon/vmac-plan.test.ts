@@ -8,7 +8,8 @@ import { memoryConfigFs } from '../config/fs.js';
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { type LinkInfo, MACVLAN_MODE } from '../net/rtnetlink-link.js';
-import { planVmacs, vmacAddress } from './vmac-plan.js';
+import { expectedVmacs, planVmacs, vmacAddress } from './vmac-plan.js';
+import { type InterfaceInfo, planVrrp } from './vrrp-plan.js';
 
 const link = (name: string, ifindex: number, extra: Partial<LinkInfo> = {}): LinkInfo => ({
   name,
@@ -152,4 +153,34 @@ test('vmac_xmit_base is carried; a configured MAC of 5 octets takes the VRID as 
 test('instances without use_vmac, or on a missing interface, get no VMAC', () => {
   const cfg = model(instance('VI_1', 51, '') + instance('VI_2', 52, 'use_vmac', '192.0.2.251', 'eth1'));
   assert.deepEqual(planVmacs(cfg.vrrp.instances, [ETH0]).vmacs, []);
+});
+
+test('--reload-plan: a running instance keeps its VMAC; a new one gets the name a reload would make', () => {
+  const itf = (name: string, ifindex: number): InterfaceInfo => ({
+    name,
+    ifindex,
+    mac: '02:00:00:00:00:01',
+    up: true,
+    ipv4: name === 'eth0' ? ['192.0.2.1'] : [],
+  });
+  const cfg = model(instance('VI_1', 51, 'use_vmac') + instance('VI_2', 52, 'use_vmac', '192.0.2.251'));
+  const now = new Map([
+    ['eth0', itf('eth0', 2)],
+    ['vrrp1.51', itf('vrrp1.51', 8)],
+  ]);
+  const running = planVrrp(
+    model(instance('VI_1', 51, 'use_vmac')),
+    now,
+    new Map([['VI_1', { ifname: 'vrrp1.51', xmitBase: false }]]),
+  );
+  const e = expectedVmacs(cfg.vrrp.instances, running.instances, now);
+  assert.deepEqual(
+    [...e.bindings],
+    [
+      ['VI_1', { ifname: 'vrrp1.51', xmitBase: false }],
+      ['VI_2', { ifname: 'vrrp.52', xmitBase: false }],
+    ],
+  );
+  assert.equal(e.interfaces.get('vrrp.52')?.mac, '00:00:5e:00:01:34');
+  assert.equal(planVrrp(cfg, e.interfaces, e.bindings).instances.length, 2);
 });

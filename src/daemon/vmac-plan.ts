@@ -14,6 +14,7 @@
  */
 import type { VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 import { type LinkInfo, MACVLAN_MODE } from '../net/rtnetlink-link.js';
+import type { InterfaceInfo, PlannedInstance, VmacBinding } from './vrrp-plan.js';
 
 /** IFNAMSIZ - 1. */
 const MAX_IFNAME = 15;
@@ -145,4 +146,31 @@ export function planVmacs(
     vmacs.push({ ...common, ifname, action });
   }
   return { vmacs, messages };
+}
+
+/**
+ * --reload-plan: the VMACs a reload would run on, without touching the system. An instance the
+ * daemon runs keeps the VMAC it has (its planned interface name); a new one gets the name a
+ * reload would make, and stands in as an interface that is up (the reload would create it).
+ */
+export function expectedVmacs(
+  instances: readonly VrrpInstanceConfig[],
+  running: readonly PlannedInstance[],
+  interfaces: ReadonlyMap<string, InterfaceInfo>,
+  prefix = 'vrrp',
+): { bindings: Map<string, VmacBinding>; interfaces: Map<string, InterfaceInfo> } {
+  const bindings = new Map<string, VmacBinding>();
+  const all = new Map(interfaces);
+  for (const v of instances) {
+    if (v.vmac === undefined || v.interface === undefined) continue;
+    const now = running.find((r) => r.params.name === v.name)?.params.interfaceName;
+    let ifname = now !== undefined && now !== v.interface && interfaces.has(now) ? now : undefined;
+    if (ifname === undefined) {
+      ifname = v.vmac.ifname ?? generatedName(prefix, undefined, v.vrid);
+      if (!all.has(ifname))
+        all.set(ifname, { name: ifname, ifindex: 0, mac: vmacAddress(v), up: true, ipv4: [] });
+    }
+    bindings.set(v.name, { ifname, xmitBase: v.vmac.xmitBase });
+  }
+  return { bindings, interfaces: all };
 }
