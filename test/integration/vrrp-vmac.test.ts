@@ -7,8 +7,13 @@
  *    MAC as Ethernet source (tcpdump at the client), so the client's neighbour entry for the
  *    VIP is the virtual MAC, and stays so across a failover;
  *  - at stop the VMAC is deleted (keepalived-ts also puts eth0's arp_ignore / arp_filter back);
+ *  - group reports (IGMP / MLD) never leave with the virtual MAC (keepalived's nft rules);
+ *  - each implementation alone: vmac_xmit_base sends the adverts from eth0's MAC; `use_vmac
+ *    NAME` of an existing private macvlan takes it over; the VMAC set down is FAULT, and with
+ *    dont_track_primary eth0 down is not;
  *  - keepalived-ts alone: a SIGKILLed run's VMAC is taken over by the next start, an unchanged
- *    SIGHUP keeps the VMAC (same ifindex), vmac_xmit_base sends the adverts from eth0's MAC.
+ *    SIGHUP keeps the VMAC (same ifindex), a SIGHUP adding / removing an instance makes /
+ *    deletes its VMAC, the nft table goes at stop.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -300,33 +305,60 @@ describe('use_vmac, keepalived-ts alone', { skip: NEEDS_ROOT }, () => {
       await r.stop();
       assert.equal(await vmacOf(a, 'vrrp.52'), undefined);
     }));
-
-  test('vmac_xmit_base: adverts from eth0 (its MAC), gratuitous ARPs from the VMAC', (t) =>
-    withLab(t, {}, async (lab) => {
-      const { a, dump, v } = await startPair(lab, 4);
-      const r = await startRouter(
-        a,
-        'keepalived-ts',
-        config(v, 100, '192.0.2.1', '192.0.2.2', ['use_vmac', 'vmac_xmit_base']),
-      );
-      await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
-      const ownMac = (await links(a)).find((l) => l.ifname === 'eth0')?.address ?? '?';
-      await pollUntil(() => framesFrom(dump, ownMac, /VRRPv3, Advertisement/).length, {
-        what: 'adverts from eth0',
-        until: (n) => n >= 3,
-      });
-      assert.deepEqual(framesFrom(dump, VMAC[4], /VRRP/), [], 'no advert from the VMAC');
-      await pollUntil(() => framesFrom(dump, VMAC[4], /Request who-has 192\.0\.2\.250/).length, {
-        what: 'gratuitous ARPs from the VMAC',
-        until: (n) => n >= 1,
-      });
-      await r.stop();
-      assert.equal(await vmacOf(a), undefined);
-    }));
 });
 
 for (const impl of ['keepalived', 'keepalived-ts'] as const) {
-  describe(`use_vmac and links, ${impl}`, { skip: NEEDS_ROOT }, () => {
+  describe(`use_vmac: xmit_base, an existing VMAC, links; ${impl}`, { skip: NEEDS_ROOT }, () => {
+    test('vmac_xmit_base: adverts from eth0 (its MAC), gratuitous ARPs from the VMAC', (t) =>
+      withLab(t, {}, async (lab) => {
+        const { a, dump, v } = await startPair(lab, 4);
+        const r = await startRouter(
+          a,
+          impl,
+          config(v, 100, '192.0.2.1', '192.0.2.2', ['use_vmac', 'vmac_xmit_base']),
+        );
+        await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+        const ownMac = (await links(a)).find((l) => l.ifname === 'eth0')?.address ?? '?';
+        await pollUntil(() => framesFrom(dump, ownMac, /VRRPv3, Advertisement/).length, {
+          what: 'adverts from eth0',
+          until: (n) => n >= 3,
+        });
+        assert.deepEqual(framesFrom(dump, VMAC[4], /VRRP/), [], 'no advert from the VMAC');
+        await pollUntil(() => framesFrom(dump, VMAC[4], /Request who-has 192\.0\.2\.250/).length, {
+          what: 'gratuitous ARPs from the VMAC',
+          until: (n) => n >= 1,
+        });
+        await r.stop();
+        assert.equal(await vmacOf(a), undefined);
+      }));
+
+    test('use_vmac NAME naming an existing private macvlan with the virtual MAC: taken over, deleted at stop', (t) =>
+      withLab(t, {}, async (lab) => {
+        const { a, v } = await startPair(lab, 4);
+        await a.run('ip', [
+          'link',
+          'add',
+          'link',
+          'eth0',
+          'name',
+          'mine',
+          'address',
+          VMAC[4],
+          'type',
+          'macvlan',
+          'mode',
+          'private',
+        ]);
+        await a.run('ip', ['link', 'set', 'mine', 'up']);
+        const before = (await vmacOf(a, 'mine'))?.ifindex;
+        const r = await startRouter(a, impl, config(v, 100, '192.0.2.1', '192.0.2.2', ['use_vmac mine']));
+        await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+        assert.equal((await vmacOf(a, 'mine'))?.ifindex, before, 'the same interface');
+        assert.equal(await vmacOf(a), undefined, 'no vrrp.51 made beside it');
+        assert.ok(await a.hasAddress(VIP[4], 'mine'));
+        await r.stop();
+        assert.equal(await vmacOf(a, 'mine'), undefined);
+      }));
     test('the VMAC set down is FAULT (VIP gone) and up again MASTER; with dont_track_primary eth0 down is not', (t) =>
       withLab(t, {}, async (lab) => {
         const { a, v } = await startPair(lab, 4);
