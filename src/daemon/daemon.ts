@@ -30,6 +30,7 @@ import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js'
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
+import { DaemonVmacs } from './vmacs.js';
 import { planVrrp } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -129,8 +130,11 @@ async function runVrrp(
   log: DaemonLog,
   snapshot: string,
 ): Promise<number> {
+  // The VMACs first: the plan puts VIPs and sockets on them.
+  const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
+  if (!o.checkOnly) await vmacs.apply(config);
   const interfaces = await readInterfacesAtStart();
-  const plan = planVrrp(config, interfaces);
+  const plan = planVrrp(config, interfaces, vmacs.bindings);
   for (const m of plan.messages) log.log(m);
   let running = runningPlanOf(config, o.checkOnly ? [] : plan.instances);
   const saveSnapshot = (): void => {
@@ -158,6 +162,7 @@ async function runVrrp(
     clock: realClock,
     log: (text: string) => log.log(text),
     send: (instance: string, event: EngineEvent) => sendToWorker({ type: 'event', instance, event }),
+    vmacs: vmacs.bindings,
   };
   let tracking = new InstanceTracking(config, links, trackingOptions);
   let workerReady = false;
@@ -193,7 +198,8 @@ async function runVrrp(
       linkMonitor.close();
       for (const f of fifos) f.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
-      resolve(code);
+      // The worker has removed the VIPs; now their VMACs go.
+      void vmacs.stop(o.dontReleaseVrrp).finally(() => resolve(code));
     };
     const stop = (): void => {
       if (stopping) return;
@@ -235,6 +241,9 @@ async function runVrrp(
         case 'status':
           break;
         case 'reloaded':
+          // The worker has moved off the VMACs the new config dropped.
+          void vmacs.removeUnused();
+          break;
         case 'stopped':
           break;
       }
@@ -247,15 +256,31 @@ async function runVrrp(
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
+    let reloading = Promise.resolve();
     process.on('SIGHUP', () => {
+      // One reload at a time: each waits for the VMACs of the one before.
+      reloading = reloading
+        .then(() => reload())
+        .catch((e: unknown) => log.log(`Reload failed: ${(e as Error).message}`));
+    });
+    const reload = async (): Promise<void> => {
       if (stopping) return;
       log.log('Reloading');
-      const r = prepareReload(o, running, (text) => log.log(text));
+      const loaded = readConfig(o);
+      if (loaded.config !== undefined && loaded.exitStatus < 4 && !o.checkOnly)
+        await vmacs.apply(loaded.config);
+      if (stopping) return;
+      const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
       if (r === undefined) return;
+      // A VMAC made for this reload is known up before the link monitor says so: no FAULT (init).
+      for (const { ifname } of vmacs.bindings.values()) {
+        const itf = r.interfaces.get(ifname);
+        if (itf !== undefined) tracking.linkChanged(ifname, itf.up);
+      }
       const next = new InstanceTracking(
         r.config,
         tracking.links,
-        { ...trackingOptions, reload: true },
+        { ...trackingOptions, reload: true, vmacs: vmacs.bindings },
         tracking,
       );
       const events = next.reloadEvents(tracking, freshInstances(r.diff));
@@ -268,7 +293,7 @@ async function runVrrp(
       config = r.config;
       running = r.running;
       saveSnapshot();
-    });
+    };
   });
 }
 

@@ -33,6 +33,8 @@ export interface TrackingOptions {
   readonly send: (instance: string, event: EngineEvent) => void;
   /** A reload: init_file does not overwrite existing track files then. */
   readonly reload?: boolean;
+  /** Instance name -> its VMAC, tracked as its own interface is (keepalived: a VMAC down is FAULT). */
+  readonly vmacs?: ReadonlyMap<string, { readonly ifname: string }>;
 }
 
 /** uid/gid of a script's user; undefined = run as the daemon's own user. */
@@ -49,10 +51,10 @@ export function idsOf(user: ScriptUser | undefined): { uid: number; gid: number 
  * The interfaces an instance depends on: its own (unless dont_track_primary; a weight of 0,
  * so down means FAULT, as keepalived) and its track_interface entries.
  */
-function interfacesOf(v: VrrpInstanceConfig): string[] {
+function interfacesOf(v: VrrpInstanceConfig, vmac?: string): string[] {
   const names = v.trackInterfaces.map((t) => t.name);
-  if (!v.dontTrackPrimary && v.interface !== undefined && !names.includes(v.interface))
-    names.push(v.interface);
+  for (const own of [v.interface, vmac])
+    if (!v.dontTrackPrimary && own !== undefined && !names.includes(own)) names.push(own);
   for (const n of vipInterfacesOf(v)) if (!names.includes(n)) names.push(n);
   return names;
 }
@@ -203,7 +205,7 @@ export class InstanceTracking {
   linkChanged(name: string, usable: boolean): boolean {
     if (this.#links.get(name) === usable) return false;
     this.#links.set(name, usable);
-    this.#recompute((v) => interfacesOf(v).includes(name));
+    this.#recompute((v) => interfacesOf(v, this.#opts.vmacs?.get(v.name)?.ifname).includes(name));
     return true;
   }
 
@@ -215,7 +217,9 @@ export class InstanceTracking {
       file: (name) => this.#files.value(name),
       process: (name) => this.#processes.status(name),
     });
-    const own = !v.dontTrackPrimary && v.interface !== undefined ? [v.interface] : [];
+    const own = v.dontTrackPrimary
+      ? []
+      : [v.interface, this.#opts.vmacs?.get(v.name)?.ifname].filter((n): n is string => n !== undefined);
     for (const name of [...own, ...vipInterfacesOf(v)]) {
       if (
         v.trackInterfaces.some((t) => t.name === name) ||

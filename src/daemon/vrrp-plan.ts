@@ -79,7 +79,22 @@ function sourceAddress(v: VrrpInstanceConfig, itf: InterfaceInfo): string | unde
   return v.family === 4 ? itf.ipv4[0] : itf.ipv6LinkLocal;
 }
 
-export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<string, InterfaceInfo>): VrrpPlan {
+/** An instance's VMAC (use_vmac) as set up: its name, and whether adverts use the base. */
+export interface VmacBinding {
+  readonly ifname: string;
+  readonly xmitBase: boolean;
+}
+
+/**
+ * `vmacs` names the VMAC each use_vmac instance runs on (daemon/vmacs.ts sets them up before
+ * planning): its VIPs go there, and so do its adverts unless vmac_xmit_base; the advert source
+ * stays the base interface's address, as keepalived.
+ */
+export function planVrrp(
+  config: KeepalivedConfig,
+  interfaces: ReadonlyMap<string, InterfaceInfo>,
+  vmacs: ReadonlyMap<string, VmacBinding> = new Map(),
+): VrrpPlan {
   const g = config.global;
   const messages: string[] = [];
   const instances: PlannedInstance[] = [];
@@ -90,6 +105,18 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       messages.push(`(${v.name}) interface ${ifname ?? '(none)'} not found - instance not started`);
       continue;
     }
+    const binding = v.vmac === undefined ? undefined : vmacs.get(v.name);
+    const vmacItf = binding === undefined ? undefined : interfaces.get(binding.ifname);
+    if (v.vmac !== undefined && vmacItf === undefined) {
+      messages.push(
+        `(${v.name}) VMAC interface ${binding?.ifname ?? '(none)'} not available - instance not started`,
+      );
+      continue;
+    }
+    /** Where the VIPs without `dev` go (keepalived's vrrp->ifp). */
+    const vipIfname = vmacItf?.name ?? ifname;
+    /** Where adverts are sent and received. */
+    const txItf = vmacItf !== undefined && binding?.xmitBase !== true ? vmacItf : itf;
     const srcAddr = sourceAddress(v, itf);
     if (srcAddr === undefined) {
       messages.push(
@@ -99,7 +126,7 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
     }
     const vips = new Map<string, PlannedVip>();
     for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
-      vips.set(vipText(a), { ifname: a.interface ?? ifname, config: a });
+      vips.set(vipText(a), { ifname: a.interface ?? vipIfname, config: a });
     }
     const routes = new Map(v.virtualRoutes.map((r) => [routeText(r), r] as const));
     const rules = new Map(v.virtualRules.map(plannedRule).map((r) => [ruleText(r), r] as const));
@@ -109,7 +136,7 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       vrid: v.vrid,
       version: v.version,
       family: v.family,
-      interfaceName: ifname,
+      interfaceName: vipIfname,
       basePriority: v.priority,
       adverIntUs: v.advertIntUs,
       preempt: !v.nopreempt,
@@ -146,8 +173,8 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       params,
       wiring: {
         name: v.name,
-        ifname,
-        ifindex: itf.ifindex,
+        ifname: txItf.name,
+        ifindex: txItf.ifindex,
         family: v.family,
         destinations: unicast ? v.unicastPeers.map((p) => p.address) : [group],
         multicast: !unicast,
