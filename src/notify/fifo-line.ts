@@ -24,7 +24,7 @@ export function fifoLine(
   return `${type} "${name}" ${state} ${priority}\n`;
 }
 
-/** The line an instance's notify effect writes. */
+/** The line a notify effect writes: an instance's, or (notify-group) its sync group's, priority 0. */
 export function instanceFifoLine(name: string, effect: NotifyEffect): string {
   switch (effect.kind) {
     case 'notify':
@@ -38,5 +38,7 @@ export function instanceFifoLine(name: string, effect: NotifyEffect): string {
         effect.state === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY',
         effect.priority,
       );
+    case 'notify-group':
+      return fifoLine('GROUP', effect.group, effect.state, 0);
   }
 }

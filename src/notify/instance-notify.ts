@@ -41,6 +41,7 @@ export function instanceNotifyRuns(
     case 'notify-event':
       return run(scripts.masterRxLowerPri);
     case 'notify-priority':
+    case 'notify-group':
       return [];
   }
 }

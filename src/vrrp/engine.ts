@@ -12,6 +12,7 @@ import { decodeIpv4Packet } from './ipv4-packet.js';
 import { IPPROTO_VRRP } from './packet.js';
 import type { VrrpEffect, VrrpInstanceParams } from './ports.js';
 import type { VipDelta } from './reconfigure.js';
+import { type SyncGroupSpec, SyncGroups } from './sync-group.js';
 
 /** What a raw socket delivered: IPv4 with its IP header, IPv6 the VRRP payload alone. */
 export interface RawRx {
@@ -58,10 +59,26 @@ export class VrrpEngine {
   readonly #ahKeys = new Map<VrrpInstance, AhKeyContext>();
 
   readonly #opts: InstanceOptions;
+  readonly #sync: SyncGroups;
 
-  constructor(specs: readonly EngineInstanceSpec[], opts: InstanceOptions = {}) {
+  constructor(
+    specs: readonly EngineInstanceSpec[],
+    opts: InstanceOptions = {},
+    syncGroups: readonly SyncGroupSpec[] = [],
+  ) {
     this.#opts = opts;
     for (const spec of specs) this.add(spec);
+    this.#sync = new SyncGroups(syncGroups, (n) => this.#instances.get(n));
+  }
+
+  /** Reload: the new config's sync groups (call after adding and removing instances). */
+  setSyncGroups(specs: readonly SyncGroupSpec[]): InstanceEffects[] {
+    return this.#sync.replace(specs, (n) => this.#instances.get(n));
+  }
+
+  /** The state of a sync group, undefined when there is no such group. */
+  syncGroupState(name: string): string | undefined {
+    return this.#sync.groupState(name);
   }
 
   /** A new instance, stopped (send it 'start'); also how a reload adds one. */
@@ -121,8 +138,11 @@ export class VrrpEngine {
 
   /** An admin or tracker event for one instance, or for all when `name` is undefined. */
   event(name: string | undefined, event: EngineEvent, nowUs: number): InstanceEffects[] {
+    // Start and stop of everything go in keepalived's order of instance and group notifies.
+    if (name === undefined && event.kind === 'start') return this.#sync.start(this.instances, nowUs);
+    if (name === undefined && event.kind === 'stop') return this.#sync.stop(this.instances, nowUs);
     const targets = name === undefined ? this.instances : [this.#instances.get(name)].filter((i) => i);
-    return targets.map((i) => this.#run(i as VrrpInstance, event, nowUs));
+    return targets.flatMap((i) => this.#run(i as VrrpInstance, event, nowUs));
   }
 
   /** Runs every instance whose deadline has come. */
@@ -130,7 +150,7 @@ export class VrrpEngine {
     const out: InstanceEffects[] = [];
     for (const i of this.#instances.values()) {
       if (i.deadlineUs !== undefined && i.deadlineUs <= nowUs)
-        out.push(this.#run(i, { kind: 'timer' }, nowUs));
+        out.push(...this.#run(i, { kind: 'timer' }, nowUs));
     }
     return out;
   }
@@ -166,7 +186,7 @@ export class VrrpEngine {
       ...(ttl === undefined ? {} : { ttl }),
     };
     if (rx.family === 6) {
-      return [this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs)];
+      return this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs);
     }
     const ah = this.#ahKeys.get(instance);
     const r = decodeIpv4Packet(rx.bytes, ah === undefined ? {} : { ah });
@@ -176,11 +196,12 @@ export class VrrpEngine {
           rx: { ...meta, advert: r.value.advert, ...(r.value.ah ? { ah: r.value.ah } : {}) },
         }
       : { kind: 'dropped', reason: r.reason, srcAddr: rx.srcAddr };
-    return [this.#run(instance, input, nowUs)];
+    return this.#run(instance, input, nowUs);
   }
 
-  #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects {
-    return { instance: instance.name, effects: instance.handle(input, nowUs).effects };
+  /** An instance's step; a sync group member's goes through its group (sync-group.ts). */
+  #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects[] {
+    return this.#sync.run(instance, input, nowUs);
   }
 
   #engineDrop(reason: EngineDropReason, text: string, nowUs: number): InstanceEffects[] {

@@ -89,7 +89,22 @@ export type VrrpInput =
   /** Trackers changed base + weights. */
   | { readonly kind: 'priority'; readonly totalPriority: number }
   | { readonly kind: 'fault-set'; readonly reason: string }
-  | { readonly kind: 'fault-clear'; readonly reason: string };
+  | { readonly kind: 'fault-clear'; readonly reason: string }
+  /** The instance's sync group moves its members (sync-group.ts; keepalived's vrrp_sync_*). */
+  | { readonly kind: 'sync'; readonly to: 'MASTER' | 'BACKUP' | 'FAULT' }
+  /** Another member of the sync group heard a lower priority: re-announce (garp_lower_prio_repeat). */
+  | { readonly kind: 'sync-lower-prio-garp' };
+
+/**
+ * What a sync group member's step needs to know of its group (keepalived's vrrp->sync): the
+ * group's state, whether every other member wants MASTER (vrrp_sync_can_goto_master), and
+ * whether another member is down by its own trackers (sync->num_member_fault).
+ */
+export interface SyncView {
+  readonly groupState: 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+  readonly othersWantMaster: boolean;
+  readonly othersFaulty: boolean;
+}
 
 export interface StepResult {
   readonly state: VrrpState;
@@ -134,14 +149,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One step's scratch space: the config, the time, the runtime being edited, the effects so far. */
 interface Ctx {
+  readonly sync: SyncView | undefined;
   readonly p: VrrpInstanceParams;
   readonly now: number;
   readonly r: Mutable<VrrpRuntime>;
   readonly fx: VrrpEffect[];
 }
 
-export function step(state: VrrpState, input: VrrpInput, nowUs: number): StepResult {
-  const c: Ctx = { p: state.config, now: nowUs, r: { ...state.runtime }, fx: [] };
+export function step(state: VrrpState, input: VrrpInput, nowUs: number, sync?: SyncView): StepResult {
+  const c: Ctx = { sync, p: state.config, now: nowUs, r: { ...state.runtime }, fx: [] };
   if (input.kind === 'start') start(c);
   else if (input.kind === 'fault-set') faultSet(c, input.reason);
   else if (input.kind === 'fault-clear') faultClear(c, input.reason);
@@ -160,6 +176,12 @@ export function step(state: VrrpState, input: VrrpInput, nowUs: number): StepRes
         break;
       case 'priority':
         setEffectivePriority(c);
+        break;
+      case 'sync':
+        syncTo(c, input.to);
+        break;
+      case 'sync-lower-prio-garp':
+        lowerPrioGarp(c);
         break;
       case 'start':
       case 'fault-set':
@@ -245,9 +267,15 @@ function start(c: Ctx): void {
   if (r.started) return;
   r.started = true;
   r.wantState = r.faults.size > 0 ? 'FAULT' : p.initialState;
+  // vrrp_complete_init: in a group that is not all address owners nobody starts as MASTER,
+  // and a group in FAULT holds every member in FAULT.
+  if (c.sync !== undefined && c.sync.groupState !== 'MASTER' && r.wantState === 'MASTER')
+    r.wantState = 'BACKUP';
+  const down = r.faults.size > 0 || c.sync?.groupState === 'FAULT';
+  if (down) r.wantState = 'FAULT';
   r.masterAdverIntUs = p.adverIntUs;
   r.preemptAtUs = undefined;
-  if (r.faults.size === 0 && r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER) {
+  if (!down && r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER) {
     // keepalived: "The simplest way to become master is to timeout from the backup state very quickly".
     r.state = 'BACKUP';
     r.msDownTimerUs = 1;
@@ -255,7 +283,7 @@ function start(c: Ctx): void {
     return;
   }
   r.msDownTimerUs = msDown(c);
-  if (r.faults.size === 0) {
+  if (!down) {
     log(c, 'Entering BACKUP STATE (init)');
     r.state = 'BACKUP';
     r.sandsUs = c.now + r.msDownTimerUs;
@@ -300,9 +328,21 @@ function restoreInterface(c: Ctx, advF: boolean): void {
   }
 }
 
+/** vrrp_sync_can_goto_master: a member waits until every other member wants MASTER too. */
+function syncCanGotoMaster(c: Ctx): boolean {
+  const s = c.sync;
+  return s === undefined || s.groupState === 'MASTER' || s.othersWantMaster;
+}
+
 /** vrrp_goto_master / vrrp_state_goto_master. */
-function gotoMaster(c: Ctx): void {
+function gotoMaster(c: Ctx, force = false): void {
   c.r.wantState = 'MASTER';
+  if (!force && !syncCanGotoMaster(c)) {
+    // Held in BACKUP by the group ("prefer backup state to avoid thrashing"); try again later.
+    c.r.msDownTimerUs = msDown(c);
+    c.r.sandsUs = c.now + c.r.msDownTimerUs;
+    return;
+  }
   c.r.state = 'MASTER';
   c.r.sandsUs = c.now + c.p.adverIntUs;
   masterTx(c);
@@ -389,10 +429,42 @@ function faultClear(c: Ctx, reason: string): void {
   if (!r.faults.has(reason)) return;
   r.faults = new Set([...r.faults].filter((f) => f !== reason));
   if (!r.started || r.faults.size > 0) return;
-  const want = r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
+  let want: 'MASTER' | 'BACKUP' =
+    r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
   r.wantState = want;
+  // try_up_instance: a member stays in FAULT while another member is down by its own trackers;
+  // the group brings it back (sync-group.ts).
+  if (c.sync?.othersFaulty) return;
+  if (want === 'MASTER' && !syncCanGotoMaster(c)) want = 'BACKUP';
   r.masterAdverIntUs = c.p.adverIntUs;
   leaveFault(c, want);
+}
+
+/** vrrp_sync_master / vrrp_sync_backup / vrrp_sync_fault, for one of the other members. */
+function syncTo(c: Ctx, to: 'MASTER' | 'BACKUP' | 'FAULT'): void {
+  const { r } = c;
+  if (r.state === to) return;
+  r.wantState = to;
+  if (to === 'MASTER') {
+    gotoMaster(c, true);
+  } else if (to === 'BACKUP') {
+    if (r.state === 'MASTER') leaveMaster(c, false, 'BACKUP');
+    else leaveFault(c, 'BACKUP');
+  } else if (r.state === 'MASTER') {
+    leaveMaster(c, false, 'FAULT');
+  } else {
+    // keepalived sets the state first ("a bit of a bodge"), so no "Entering FAULT STATE" line.
+    r.state = 'FAULT';
+    leaveFault(c, 'FAULT');
+  }
+}
+
+/** vrrp_state_master_rx's GARPs for the other members of the group (garp_lower_prio_repeat). */
+function lowerPrioGarp(c: Ctx): void {
+  const { r, p } = c;
+  if (p.garp.lowerPrioRepeat <= 0) return;
+  announce(c, p.garp.lowerPrioRepeat, 'lower-prio');
+  if (p.garp.lowerPrioDelayUs > 0) r.lowerPrioGarpAtUs = c.now + p.garp.lowerPrioDelayUs;
 }
 
 /** vrrp_set_effective_priority: a BACKUP's running timer moves by the change in master-down. */

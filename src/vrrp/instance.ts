@@ -11,6 +11,7 @@ import {
   compareAddr,
   initialState,
   type StepResult,
+  type SyncView,
   step,
   type VrrpEffect,
   type VrrpInput,
@@ -107,20 +108,20 @@ export class VrrpInstance {
   }
 
   /** Runs one input at `nowUs`. Never throws on network input. */
-  handle(input: InstanceInput, nowUs: number): HandleResult {
+  handle(input: InstanceInput, nowUs: number, sync?: SyncView): HandleResult {
     switch (input.kind) {
       case 'packet': {
         const r = decodeAdvert(input.packet.bytes, input.packet);
         if (!r.ok)
           return this.#drop(r.reason, codecDropText(this.name, r.reason, input.packet.srcAddr), nowUs);
-        return this.#receive({ ...input.packet, advert: r.value }, nowUs);
+        return this.#receive({ ...input.packet, advert: r.value }, nowUs, sync);
       }
       case 'decoded':
-        return this.#receive(input.rx, nowUs);
+        return this.#receive(input.rx, nowUs, sync);
       case 'dropped':
         return this.#drop(input.reason, codecDropText(this.name, input.reason, input.srcAddr), nowUs);
       default:
-        return this.#run(input, nowUs);
+        return this.#run(input, nowUs, sync);
     }
   }
 
@@ -150,7 +151,7 @@ export class VrrpInstance {
     return this.#drops.count(reason);
   }
 
-  #receive(rx: RxAdvert, nowUs: number): HandleResult {
+  #receive(rx: RxAdvert, nowUs: number, sync: SyncView | undefined): HandleResult {
     const rt = this.#state.runtime;
     if (rt.state !== 'BACKUP' && rt.state !== 'MASTER') {
       return this.#drop('not-running', `(${this.name}) ignoring advert in ${rt.state} state`, nowUs);
@@ -170,7 +171,7 @@ export class VrrpInstance {
     }
     this.#advertRcvd++;
     if (rx.advert.priority === 0) this.#priZeroRcvd++;
-    return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs);
+    return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs, sync);
   }
 
   #drop(reason: AnyDropReason, text: string, nowUs: number): HandleResult {
@@ -179,8 +180,8 @@ export class VrrpInstance {
     return { effects, deadlineUs: this.#deadlineUs };
   }
 
-  #run(input: VrrpInput, nowUs: number): HandleResult {
-    return this.#commit(step(this.#state, input, nowUs));
+  #run(input: VrrpInput, nowUs: number, sync: SyncView | undefined): HandleResult {
+    return this.#commit(step(this.#state, input, nowUs, sync));
   }
 
   #commit(r: StepResult): HandleResult {

@@ -212,7 +212,11 @@ export type NotifyEffect =
   /** notify_master_rx_lower_pri. */
   | { readonly kind: 'notify-event'; readonly event: 'master-rx-lower-pri'; readonly priority: number }
   /** notify_priority_changes: keepalived's MASTER/BACKUP_PRIORITY_CHANGE fifo events. */
-  | { readonly kind: 'notify-priority'; readonly state: 'MASTER' | 'BACKUP'; readonly priority: number };
+  | { readonly kind: 'notify-priority'; readonly state: 'MASTER' | 'BACKUP'; readonly priority: number }
+  /** A vrrp_sync_group changed state (send_group_notifies); the shell's instance name is ''. */
+  | { readonly kind: 'notify-group'; readonly group: string; readonly state: GroupNotifyState };
+/** The states a sync group notifies (keepalived's get_gscript). */
+export type GroupNotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 /** `detail` lines are the ones keepalived logs only with -D (LOG_DETAIL). */
 export interface LogEffect {
   readonly kind: 'log';
@@ -274,6 +278,7 @@ export function applyEffects(instance: string, effects: readonly VrrpEffect[], p
       case 'notify':
       case 'notify-event':
       case 'notify-priority':
+      case 'notify-group':
         ports.notifier.notify(instance, e);
         break;
       case 'log':
