@@ -15,7 +15,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
-import { instanceNotifyRuns } from '../notify/instance-notify.js';
+import { type GroupNotifyScripts, groupNotifyRuns, instanceNotifyRuns } from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
@@ -29,7 +29,7 @@ import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js'
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
-import { planVrrp } from './vrrp-plan.js';
+import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
 export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
@@ -135,6 +135,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
   };
   saveSnapshot();
   let notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  let groupScripts = new Map<string, GroupNotifyScripts>(config.vrrp.syncGroups.map((g) => [g.name, g]));
   /** The notify scripts of instances the last reload removed (their DELETED / FAULT notify). */
   let retiredScripts = new Map<string, VrrpNotifyScripts>();
   const notify = new NotifyScripts({ log: (text) => log.log(text), scriptUser: config.global.scriptUser });
@@ -161,6 +162,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
+    syncGroups: syncGroupSpecs(config, running.instances),
   };
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
@@ -199,6 +201,16 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
           log.log(m.text, m.detail);
           break;
         case 'notify': {
+          const g = m.effect;
+          if (g.kind === 'notify-group') {
+            const scripts = groupScripts.get(g.group);
+            if (scripts !== undefined)
+              for (const r of groupNotifyRuns(g.group, scripts, g.state)) notify.run(r);
+            const line = instanceFifoLine('', g);
+            for (const f of fifos) f.write(line);
+            void mails.then((a) => a?.group(g.group, g.state));
+            break;
+          }
           const deleted = m.effect.kind === 'notify' && m.effect.deleted === true;
           const scripts = (deleted ? retiredScripts : notifyScripts).get(m.instance);
           if (scripts !== undefined) {
@@ -250,6 +262,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       send({ type: 'reload', ...workerReload(r, config, events) });
       retiredScripts = notifyScripts;
       notifyScripts = new Map(r.config.vrrp.instances.map((v) => [v.name, v.notify]));
+      groupScripts = new Map(r.config.vrrp.syncGroups.map((g) => [g.name, g]));
       void tracking.stop();
       tracking = next;
       if (workerReady) tracking.start();

@@ -54,3 +54,36 @@ export function instanceNotifyCommands(
 ): string[][] {
   return instanceNotifyRuns(name, scripts, effect).map((r) => [...r.args]);
 }
+
+/** A vrrp_sync_group's notify scripts (the model's SyncGroupConfig has these fields). */
+export interface GroupNotifyScripts {
+  readonly notifyMaster?: ScriptCommand;
+  readonly notifyBackup?: ScriptCommand;
+  readonly notifyFault?: ScriptCommand;
+  readonly notifyStop?: ScriptCommand;
+  readonly notify?: ScriptCommand;
+}
+
+const GROUP_SCRIPT = {
+  MASTER: 'notifyMaster',
+  BACKUP: 'notifyBackup',
+  FAULT: 'notifyFault',
+  STOP: 'notifyStop',
+} as const;
+
+/**
+ * The scripts a sync group's state change runs (vrrp_notify.c send_group_notifies): the state's
+ * own script, then the generic `notify` with "GROUP" NAME STATE 0 (a group has no priority).
+ */
+export function groupNotifyRuns(
+  name: string,
+  scripts: GroupNotifyScripts,
+  state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP',
+): NotifyRun[] {
+  const out: NotifyRun[] = [];
+  const own = scripts[GROUP_SCRIPT[state]];
+  if (own !== undefined) out.push({ script: own, args: [...own.args] });
+  const all = scripts.notify;
+  if (all !== undefined) out.push({ script: all, args: [...all.args, 'GROUP', name, state, '0'] });
+  return out;
+}
