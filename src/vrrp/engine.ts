@@ -60,6 +60,9 @@ export class VrrpEngine {
 
   readonly #opts: InstanceOptions;
   readonly #sync: SyncGroups;
+  /** When each instance's deadline last moved, as a sequence number (see expire). */
+  readonly #arming = new Map<VrrpInstance, { deadlineUs: number | undefined; seq: number }>();
+  #armSeq = 0;
 
   constructor(
     specs: readonly EngineInstanceSpec[],
@@ -102,6 +105,7 @@ export class VrrpEngine {
     this.#instances.delete(name);
     for (const [key, i] of this.#byRoute) if (i === instance) this.#byRoute.delete(key);
     this.#ahKeys.delete(instance);
+    this.#arming.delete(instance);
     return [{ instance: name, effects }];
   }
 
@@ -139,20 +143,46 @@ export class VrrpEngine {
   /** An admin or tracker event for one instance, or for all when `name` is undefined. */
   event(name: string | undefined, event: EngineEvent, nowUs: number): InstanceEffects[] {
     // Start and stop of everything go in keepalived's order of instance and group notifies.
-    if (name === undefined && event.kind === 'start') return this.#sync.start(this.instances, nowUs);
-    if (name === undefined && event.kind === 'stop') return this.#sync.stop(this.instances, nowUs);
+    if (name === undefined && event.kind === 'start')
+      return this.#armed(this.#sync.start(this.instances, nowUs));
+    if (name === undefined && event.kind === 'stop')
+      return this.#armed(this.#sync.stop(this.instances, nowUs));
     const targets = name === undefined ? this.instances : [this.#instances.get(name)].filter((i) => i);
     return targets.flatMap((i) => this.#run(i as VrrpInstance, event, nowUs));
   }
 
-  /** Runs every instance whose deadline has come. */
+  /**
+   * Runs every instance whose deadline has come: earliest first, and of equal deadlines the one
+   * armed first, as keepalived's timer tree orders them (which member of a sync group times out
+   * first, and is held, decides the order of the members' notifies).
+   */
   expire(nowUs: number): InstanceEffects[] {
+    const due = [...this.#instances.values()].filter(
+      (i) => i.deadlineUs !== undefined && i.deadlineUs <= nowUs,
+    );
+    due.sort((a, b) => (a.deadlineUs ?? 0) - (b.deadlineUs ?? 0) || this.#seqOf(a) - this.#seqOf(b));
     const out: InstanceEffects[] = [];
-    for (const i of this.#instances.values()) {
+    for (const i of due) {
       if (i.deadlineUs !== undefined && i.deadlineUs <= nowUs)
         out.push(...this.#run(i, { kind: 'timer' }, nowUs));
     }
     return out;
+  }
+
+  #seqOf(i: VrrpInstance): number {
+    return this.#arming.get(i)?.seq ?? 0;
+  }
+
+  /** Records, in step order, which instances' deadlines a step moved. */
+  #armed(results: InstanceEffects[]): InstanceEffects[] {
+    for (const { instance } of results) {
+      const i = this.#instances.get(instance);
+      if (i === undefined) continue;
+      const last = this.#arming.get(i);
+      if (last?.deadlineUs !== i.deadlineUs)
+        this.#arming.set(i, { deadlineUs: i.deadlineUs, seq: ++this.#armSeq });
+    }
+    return results;
   }
 
   /** The earliest deadline of all instances. */
@@ -201,7 +231,7 @@ export class VrrpEngine {
 
   /** An instance's step; a sync group member's goes through its group (sync-group.ts). */
   #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects[] {
-    return this.#sync.run(instance, input, nowUs);
+    return this.#armed(this.#sync.run(instance, input, nowUs));
   }
 
   #engineDrop(reason: EngineDropReason, text: string, nowUs: number): InstanceEffects[] {
