@@ -15,7 +15,12 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
-import { type GroupNotifyScripts, groupNotifyRuns, instanceNotifyRuns } from '../notify/instance-notify.js';
+import {
+  type GroupNotifyScripts,
+  groupNotifyRuns,
+  instanceNotifyRuns,
+  splitBrainRun,
+} from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces } from '../sys/interface-table.js';
@@ -207,8 +212,14 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
             if (scripts !== undefined)
               for (const r of groupNotifyRuns(g.group, scripts, g.state)) notify.run(r);
             const line = instanceFifoLine('', g);
-            for (const f of fifos) f.write(line);
+            if (line !== undefined) for (const f of fifos) f.write(line);
             void mails.then((a) => a?.group(g.group, g.state));
+            break;
+          }
+          if (g.kind === 'split-brain') {
+            // keepalived has no such notify: only the --split-brain-notify script hears of it.
+            if (o.splitBrainNotify !== undefined)
+              notify.run(splitBrainRun(o.splitBrainNotify, m.instance, g));
             break;
           }
           const deleted = m.effect.kind === 'notify' && m.effect.deleted === true;
@@ -217,7 +228,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
             for (const r of instanceNotifyRuns(m.instance, scripts, m.effect)) notify.run(r);
           }
           const line = instanceFifoLine(m.instance, m.effect);
-          for (const f of fifos) f.write(line);
+          if (line !== undefined) for (const f of fifos) f.write(line);
           const effect = m.effect;
           if (effect.kind === 'notify') void mails.then((a) => a?.instance(m.instance, effect.state));
           break;

@@ -42,6 +42,7 @@ export function instanceNotifyRuns(
       return run(scripts.masterRxLowerPri);
     case 'notify-priority':
     case 'notify-group':
+    case 'split-brain':
       return [];
   }
 }
@@ -86,4 +87,20 @@ export function groupNotifyRuns(
   const all = scripts.notify;
   if (all !== undefined) out.push({ script: all, args: [...all.args, 'GROUP', name, state, '0'] });
   return out;
+}
+
+/**
+ * keepalived-ts's split-brain notify (--split-brain-notify=PATH, not a config keyword, so that
+ * `-t` stays keepalived's): PATH "INSTANCE" NAME "SPLIT_BRAIN" OUR_PRIORITY PEER PEER_PRIORITY.
+ */
+export function splitBrainRun(
+  path: string,
+  name: string,
+  e: { readonly peer: string; readonly peerPriority: number; readonly priority: number },
+): NotifyRun {
+  const script: ScriptCommand = { args: [path] };
+  return {
+    script,
+    args: [path, 'INSTANCE', name, 'SPLIT_BRAIN', String(e.priority), e.peer, String(e.peerPriority)],
+  };
 }

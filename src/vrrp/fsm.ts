@@ -33,6 +33,7 @@ export type {
   VrrpEffect,
 } from './ports.js';
 
+import { detectSplitBrain, splitBrainLine } from './split-brain.js';
 import { masterDownUs, skewUs } from './timers.js';
 
 export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
@@ -70,6 +71,10 @@ export interface VrrpRuntime {
   readonly garpRefreshAtUs: number | undefined;
   /** Second GARP burst after a lower-priority advert (garp_lower_prio_delay). */
   readonly lowerPrioGarpAtUs: number | undefined;
+  /** When this instance last entered MASTER (split-brain.ts tells a split brain from a preemption). */
+  readonly masterSinceUs: number | undefined;
+  /** A split brain episode lasts while other masters keep being heard before this time. */
+  readonly splitBrainUntilUs: number | undefined;
 }
 
 export interface VrrpState {
@@ -133,6 +138,8 @@ export function initialState(config: VrrpInstanceParams): VrrpState {
     garpDelayAtUs: undefined,
     garpRefreshAtUs: undefined,
     lowerPrioGarpAtUs: undefined,
+    masterSinceUs: undefined,
+    splitBrainUntilUs: undefined,
   };
   return { config, runtime };
 }
@@ -370,6 +377,7 @@ function becomeMaster(c: Ctx): void {
   r.vipsSet = true;
   announce(c, p.garp.masterRepeat, 'become-master');
   r.garpRefreshAtUs = p.garp.masterRefreshUs > 0 ? c.now + p.garp.masterRefreshUs : undefined;
+  r.masterSinceUs = c.now;
   notify(c, 'MASTER');
 }
 
@@ -554,13 +562,29 @@ function backupRx(c: Ctx, advert: Advert, src: string): void {
   r.masterAddr = src;
 }
 
+/** A losing master heard long after we became master: a split brain (split-brain.ts). */
+function splitBrain(c: Ctx, src: string, prio: number): void {
+  const { r, p } = c;
+  const d = detectSplitBrain(
+    { nowUs: c.now, masterSinceUs: r.masterSinceUs, untilUs: r.splitBrainUntilUs },
+    { adverIntUs: p.adverIntUs, holdUs: msDown(c) },
+  );
+  r.splitBrainUntilUs = d.untilUs;
+  if (!d.newEpisode) return;
+  log(c, splitBrainLine(p.vrid, src, prio, r.effectivePriority));
+  c.fx.push({ kind: 'split-brain', peer: src, peerPriority: prio, priority: r.effectivePriority });
+}
+
 /** vrrp_state_master_rx, then the dispatcher's timer reset. */
 function masterRx(c: Ctx, advert: Advert, src: string): void {
   const { r, p } = c;
   const prio = advert.priority;
   const cmp = compareAddr(src, p.srcAddr);
   const theyWin = (eff: number) => prio > eff || (prio === eff && cmp > 0);
-  if (prio === PRIORITY_STOP || (p.higherPrioSendAdvert && theyWin(r.effectivePriority))) {
+  // keepalived sends this advert only with higher_prio_send_advert; we always do (README,
+  // deliberate differences): the winner then hears a lower priority and re-announces its VIPs,
+  // which a client that learnt the loser's MAC during a split brain needs.
+  if (prio === PRIORITY_STOP || theyWin(r.effectivePriority)) {
     sendAdvert(c, r.effectivePriority);
     if (prio === PRIORITY_STOP) logDetail(c, 'Master received priority 0 message');
   }
@@ -581,6 +605,7 @@ function masterRx(c: Ctx, advert: Advert, src: string): void {
     if (prio < eff || (prio === eff && cmp < 0)) {
       const forcing = p.lowerPrioNoAdvert ? '' : ', forcing new election';
       log(c, `Received advert from ${src} with lower priority ${prio}, ours ${eff}${forcing}`);
+      splitBrain(c, src, prio);
       if (!p.lowerPrioNoAdvert) sendAdvert(c, eff);
       if (p.garp.lowerPrioRepeat > 0) {
         announce(c, p.garp.lowerPrioRepeat, 'lower-prio');

@@ -58,6 +58,8 @@ export interface InstanceStats {
   readonly releaseMaster: number;
   readonly priZeroRcvd: number;
   readonly priZeroSent: number;
+  /** Split brain episodes heard as master (split-brain.ts); not a keepalived counter. */
+  readonly splitBrain: number;
   readonly drops: ReadonlyMap<AnyDropReason, number>;
 }
 
@@ -76,6 +78,7 @@ export class VrrpInstance {
   #releaseMaster = 0;
   #priZeroRcvd = 0;
   #priZeroSent = 0;
+  #splitBrain = 0;
   /**
    * keepalived's ipsecah_counter: one AH sequence number per instance for both directions.
    * Received adverts must carry more than it (anti-replay) and raise it; sent adverts take it
@@ -143,6 +146,7 @@ export class VrrpInstance {
       releaseMaster: this.#releaseMaster,
       priZeroRcvd: this.#priZeroRcvd,
       priZeroSent: this.#priZeroSent,
+      splitBrain: this.#splitBrain,
       drops: this.#drops.counts(),
     };
   }
@@ -192,6 +196,7 @@ export class VrrpInstance {
     if (after === 'MASTER' && before !== 'MASTER') this.#becomeMaster++;
     if (before === 'MASTER' && after !== 'MASTER') this.#releaseMaster++;
     const effects = r.effects.map((e) => {
+      if (e.kind === 'split-brain') this.#splitBrain++;
       if (e.kind !== 'send-advert') return e;
       this.#advertSent++;
       if (e.priority === 0) this.#priZeroSent++;
