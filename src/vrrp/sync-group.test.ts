@@ -217,3 +217,21 @@ test('initialGroupState: FAULT when a member is down, MASTER only when all are o
   assert.equal(initialGroupState([m('MASTER', 255), m('MASTER', 200)]), 'BACKUP');
   assert.equal(initialGroupState([m('MASTER', 255), m('MASTER', 255, ['x'])]), 'FAULT');
 });
+
+test('reload: a new group over two backups notifies BACKUP; an unchanged one does not', () => {
+  const l = settled();
+  l.b.notes.length = 0;
+  const apply = (groups: { name: string; members: string[] }[]) =>
+    l.b.runtime.reload({ removed: [], changed: [], added: [], events: [], syncGroups: groups }, () => {});
+  apply([{ name: 'G', members: ['VI_1', 'VI_2'] }]);
+  assert.deepEqual(l.b.notes, [], 'same group, same state: nothing');
+  apply([{ name: 'H', members: ['VI_1', 'VI_2'] }]);
+  assert.deepEqual(l.b.notes, ['GROUP H BACKUP']);
+  assert.equal(states(l.b), 'BACKUP,BACKUP', 'members keep their state');
+  l.a.notes.length = 0;
+  l.a.runtime.reload({ removed: [], changed: [], added: [], events: [], syncGroups: [] }, () => {});
+  assert.deepEqual(l.a.notes, []);
+  // Without the group, A's members are independent: one faulted leaves the other master.
+  l.a.runtime.event('VI_2', { kind: 'fault-set', reason: 'x' });
+  assert.equal(states(l.a), 'MASTER,FAULT');
+});

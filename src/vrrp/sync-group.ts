@@ -73,10 +73,11 @@ export class SyncGroups {
   }
 
   /**
-   * A reload: the groups of the new config. A group keeping its name keeps its state while its
-   * members' states agree with it; otherwise its state is recomputed from the members' own:
-   * FAULT if one is down, MASTER if all are, else BACKUP. Returns the group notifies of the
-   * groups whose state changed (keepalived's vrrp_init_state at reload, state_same_at_reload).
+   * A reload: the groups of the new config, their members keeping their states; each group's
+   * state is that of its members:
+   * FAULT if one is down, MASTER if all are, else BACKUP. Returns the notifies of the groups now
+   * in FAULT or BACKUP that were not in that state before (keepalived's vrrp_init_state at
+   * reload, with state_same_at_reload); a MASTER group does not notify.
    */
   replace(
     specs: readonly SyncGroupSpec[],
@@ -97,7 +98,9 @@ export class SyncGroups {
         state: started ? stateOfMembers(members) : 'BACKUP',
         notified: new Set(before?.notified ?? []),
       };
-      if (started && before !== undefined && before.state !== g.state) out.push(groupNotify(g, g.state));
+      // vrrp_init_state at reload: FAULT and BACKUP groups notify unless their state is unchanged.
+      const changed = before === undefined || before.state !== g.state;
+      if (started && changed && g.state !== 'MASTER') out.push(groupNotify(g, g.state));
       this.#groups.push(g);
       for (const m of members) this.#byMember.set(m.name, g);
     }
