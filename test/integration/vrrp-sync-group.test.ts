@@ -135,3 +135,37 @@ test("a sync group moves both VIPs together; FIFO lines and notify arguments equ
     assert.deepEqual(ours.fifo, reference.fifo);
     assert.deepEqual([...ours.notified].sort(), [...reference.notified].sort());
   }));
+
+async function startFaulted(a: LabNode, impl: Implementation): Promise<string[]> {
+  const fifo = a.path(`${impl}-init.fifo`);
+  const tracked = a.path(`${impl}-init.track`);
+  writeFileSync(tracked, '1\n');
+  spawnSync('mkfifo', ['-m', '644', fifo]);
+  const reader = a.spawn('cat', [fifo], { label: `reader-init-${impl}` });
+  const ra = await startRouter(a, impl, config({ priority: 100, fifo, trackFile: tracked }), `${impl}-init`);
+  await pollUntil(() => reader.stdoutLines.some((l) => l.startsWith('GROUP')), {
+    what: `${impl}: a GROUP line`,
+    timeoutMs: 5000,
+    intervalMs: 20,
+  });
+  // Long enough for a master-down interval: nobody may leave FAULT.
+  await new Promise((r) => setTimeout(r, 1500));
+  await ra.stop();
+  await pollUntil(() => reader.stdoutLines.some((l) => l.startsWith('GROUP "G" STOP')), {
+    what: `${impl}: the group's STOP line`,
+    timeoutMs: 3000,
+    intervalMs: 20,
+  });
+  await reader.stop();
+  return [...reader.stdoutLines];
+}
+
+test("a member down at start holds the group in FAULT; the FIFO lines equal keepalived's", (t) =>
+  withLab(t, {}, async (lab) => {
+    const a = await lab.addNode('a', { ipv4: '192.0.2.1/24' });
+    const reference = await startFaulted(a, 'keepalived');
+    const ours = await startFaulted(a, 'keepalived-ts');
+    t.diagnostic(`keepalived FIFO: ${JSON.stringify(reference)}`);
+    assert.ok(reference.includes('GROUP "G" FAULT 0'));
+    assert.deepEqual(ours, reference);
+  }));
