@@ -235,3 +235,17 @@ test('reload: a new group over two backups notifies BACKUP; an unchanged one doe
   l.a.runtime.event('VI_2', { kind: 'fault-set', reason: 'x' });
   assert.equal(states(l.a), 'MASTER,FAULT');
 });
+
+test('two members down: no second FAULT notify; the group comes back only when the last is up', () => {
+  const l = settled();
+  l.a.runtime.event('VI_2', { kind: 'fault-set', reason: 'two' });
+  l.a.notes.length = 0;
+  l.a.runtime.event('VI_1', { kind: 'fault-set', reason: 'one' });
+  assert.deepEqual(l.a.notes, [], 'already FAULT with its group: keepalived skips the notify');
+  l.a.runtime.event('VI_2', { kind: 'fault-clear', reason: 'two' });
+  assert.equal(states(l.a), 'FAULT,FAULT', 'VI_1 is still down: VI_2 waits in FAULT');
+  assert.deepEqual(l.a.notes, []);
+  l.a.runtime.event('VI_1', { kind: 'fault-clear', reason: 'one' });
+  assert.equal(states(l.a), 'BACKUP,BACKUP');
+  assert.deepEqual(l.a.notes, ['INSTANCE VI_1 BACKUP', 'INSTANCE VI_2 BACKUP', 'GROUP G BACKUP']);
+});
