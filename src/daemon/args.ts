@@ -44,6 +44,8 @@ export interface CliOptions {
   printConfig: boolean;
   /** keepalived-ts: print what a reload to this file would change. */
   reloadPlan: string | undefined;
+  /** keepalived-ts: a script run when a master hears another master (a split brain). */
+  splitBrainNotify: string | undefined;
 }
 
 export const DEFAULT_CONFIG_FILE = '/etc/keepalived/keepalived.conf';
@@ -98,6 +100,7 @@ const SPECS: readonly OptSpec[] = [
   { long: 'dump-config', arg: 'none', set: (o) => (o.dumpConfigJson = true) },
   { long: 'print-config', arg: 'none', set: (o) => (o.printConfig = true) },
   { long: 'reload-plan', arg: 'none', set: (o) => (o.reloadPlan = '') },
+  { long: 'split-brain-notify', arg: 'required', set: (o, v) => (o.splitBrainNotify = v) },
 ];
 
 export function defaultOptions(): CliOptions {
@@ -138,6 +141,7 @@ export function defaultOptions(): CliOptions {
     dumpConfigJson: false,
     printConfig: false,
     reloadPlan: undefined,
+    splitBrainNotify: undefined,
   };
 }
 

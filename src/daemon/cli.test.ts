@@ -29,6 +29,14 @@ test('parseArgs() takes keepalived spellings: bundled, attached and long forms',
   assert.equal(parseArgs(['--bogus']).ok, false);
 });
 
+test('--split-brain-notify takes a path (keepalived-ts), both spellings', () => {
+  const a = parseArgs(['--split-brain-notify=/x/sb.sh', '-n']);
+  assert.ok(a.ok && a.options.splitBrainNotify === '/x/sb.sh');
+  const b = parseArgs(['--split-brain-notify', '/y']);
+  assert.ok(b.ok && b.options.splitBrainNotify === '/y');
+  assert.equal(parseArgs(['--split-brain-notify']).ok, false);
+});
+
 test('--signum prints keepalived numbers, and fails on an unknown function', () => {
   assert.deepEqual(run(['--signum=RELOAD']), { status: 0, out: '1\n', err: '' });
   assert.equal(run(['--signum=STATS_CLEAR']).out, '63\n');

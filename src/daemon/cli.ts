@@ -54,6 +54,8 @@ const HELP = `Usage: keepalived-ts [OPTION...]
       --print-config           Print the configuration as keepalived reads it: includes,
                                 definitions and ~SEQ expanded, defaults applied (keepalived-ts)
       --reload-plan            With -f NEW: what a reload to NEW would change (keepalived-ts)
+      --split-brain-notify=PATH  Run PATH INSTANCE NAME SPLIT_BRAIN PRIO PEER PEER_PRIO when a
+                                master hears another master for its VRID (keepalived-ts)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 `;

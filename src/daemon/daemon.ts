@@ -15,7 +15,12 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { LinkMonitor } from '../net/link-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { instanceFifoLine } from '../notify/fifo-line.js';
-import { instanceNotifyRuns } from '../notify/instance-notify.js';
+import {
+  type GroupNotifyScripts,
+  groupNotifyRuns,
+  instanceNotifyRuns,
+  splitBrainRun,
+} from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfacesAtStart } from '../sys/interface-table.js';
@@ -31,7 +36,7 @@ import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
 import { DaemonVmacs } from './vmacs.js';
-import { planVrrp } from './vrrp-plan.js';
+import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
 export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
@@ -146,6 +151,7 @@ async function runVrrp(
   };
   saveSnapshot();
   let notifyScripts = new Map(config.vrrp.instances.map((v) => [v.name, v.notify]));
+  let groupScripts = new Map<string, GroupNotifyScripts>(config.vrrp.syncGroups.map((g) => [g.name, g]));
   /** The notify scripts of instances the last reload removed (their DELETED / FAULT notify). */
   let retiredScripts = new Map<string, VrrpNotifyScripts>();
   const notify = new NotifyScripts({ log: (text) => log.log(text), scriptUser: config.global.scriptUser });
@@ -178,6 +184,7 @@ async function runVrrp(
     },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
+    syncGroups: syncGroupSpecs(config, running.instances),
   };
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
@@ -217,13 +224,29 @@ async function runVrrp(
           log.log(m.text, m.detail);
           break;
         case 'notify': {
+          const g = m.effect;
+          if (g.kind === 'notify-group') {
+            const scripts = groupScripts.get(g.group);
+            if (scripts !== undefined)
+              for (const r of groupNotifyRuns(g.group, scripts, g.state)) notify.run(r);
+            const line = instanceFifoLine('', g);
+            if (line !== undefined) for (const f of fifos) f.write(line);
+            void mails.then((a) => a?.group(g.group, g.state));
+            break;
+          }
+          if (g.kind === 'split-brain') {
+            // keepalived has no such notify: only the --split-brain-notify script hears of it.
+            if (o.splitBrainNotify !== undefined)
+              notify.run(splitBrainRun(o.splitBrainNotify, m.instance, g));
+            break;
+          }
           const deleted = m.effect.kind === 'notify' && m.effect.deleted === true;
           const scripts = (deleted ? retiredScripts : notifyScripts).get(m.instance);
           if (scripts !== undefined) {
             for (const r of instanceNotifyRuns(m.instance, scripts, m.effect)) notify.run(r);
           }
           const line = instanceFifoLine(m.instance, m.effect);
-          for (const f of fifos) f.write(line);
+          if (line !== undefined) for (const f of fifos) f.write(line);
           const effect = m.effect;
           if (effect.kind === 'notify') void mails.then((a) => a?.instance(m.instance, effect.state));
           break;
@@ -287,6 +310,7 @@ async function runVrrp(
       send({ type: 'reload', ...workerReload(r, config, events) });
       retiredScripts = notifyScripts;
       notifyScripts = new Map(r.config.vrrp.instances.map((v) => [v.name, v.notify]));
+      groupScripts = new Map(r.config.vrrp.syncGroups.map((g) => [g.name, g]));
       void tracking.stop();
       tracking = next;
       if (workerReady) tracking.start();

@@ -9,7 +9,7 @@ import { readInterfaces } from '../sys/interface-table.js';
 import type { CliOptions } from './args.js';
 import { diffPlans, formatPlanDiff, isNoop, type PlanDiff, type RunningPlan } from './plan-diff.js';
 import { readConfig } from './read-config.js';
-import { type InterfaceInfo, planVrrp, type VmacBinding } from './vrrp-plan.js';
+import { type InterfaceInfo, planVrrp, syncGroupSpecs, type VmacBinding } from './vrrp-plan.js';
 import type { WorkerReload } from './worker-protocol.js';
 
 export interface PreparedReload {
@@ -82,5 +82,6 @@ export function workerReload(
     changed,
     added: [...freshInstances(r.diff)],
     events,
+    syncGroups: syncGroupSpecs(r.config, r.running.instances),
   };
 }

@@ -24,6 +24,7 @@ import { type CarriedScript, carryScriptState } from '../track/script-reload.js'
 import { type ScheduledScript, ScriptScheduler } from '../track/script-scheduler.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import { ProcessTracking } from './process-tracking.js';
+import { withGroupTracking } from './sync-tracking.js';
 import { bfdNotSupportedLines, initialFaultLines } from './tracking-logs.js';
 
 export interface TrackingOptions {
@@ -103,6 +104,8 @@ export class InstanceTracking {
     opts: TrackingOptions,
     previous?: InstanceTracking,
   ) {
+    // A sync group's tracked objects are its members' (sync-tracking.ts).
+    config = withGroupTracking(config);
     this.#opts = opts;
     this.#instances = config.vrrp.instances;
     this.#links = new Map(links);

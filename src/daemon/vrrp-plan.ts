@@ -10,6 +10,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { type PlannedRule, plannedRule, routeText, ruleText } from '../net/netlink-route-detail.js';
 import type { VrrpAuth, VrrpInstanceParams } from '../vrrp/ports.js';
 import { normalizeParams, withDefaults } from '../vrrp/ports.js';
+import type { SyncGroupSpec } from '../vrrp/sync-group.js';
 
 /** One interface as the plan needs it. */
 export interface InterfaceInfo {
@@ -187,4 +188,18 @@ export function planVrrp(
     });
   }
   return { instances, messages };
+}
+
+/**
+ * The sync groups the engine runs: each vrrp_sync_group with the members that were planned (a
+ * member whose interface is missing is not running, so it cannot hold the others back).
+ */
+export function syncGroupSpecs(
+  config: KeepalivedConfig,
+  instances: readonly { readonly params: { readonly name: string } }[],
+): SyncGroupSpec[] {
+  const planned = new Set(instances.map((i) => i.params.name));
+  return config.vrrp.syncGroups
+    .map((g) => ({ name: g.name, members: g.instances.filter((n) => planned.has(n)) }))
+    .filter((g) => g.members.length > 0);
 }

@@ -16,6 +16,7 @@ import {
 import type { VrrpStateName } from '../vrrp/fsm.js';
 import { applyEffects, type VrrpInstanceParams, type VrrpPorts } from '../vrrp/ports.js';
 import type { VipDelta } from '../vrrp/reconfigure.js';
+import type { SyncGroupSpec } from '../vrrp/sync-group.js';
 
 export interface InstanceStatus {
   readonly name: string;
@@ -30,6 +31,8 @@ export interface RuntimeReload {
   readonly changed: readonly { readonly params: VrrpInstanceParams; readonly delta: VipDelta }[];
   readonly added: readonly EngineInstanceSpec[];
   readonly events: readonly { readonly instance: string; readonly event: EngineEvent }[];
+  /** The new config's sync groups (undefined: unchanged). */
+  readonly syncGroups?: readonly SyncGroupSpec[];
 }
 
 export interface VrrpRuntimeOptions {
@@ -37,6 +40,8 @@ export interface VrrpRuntimeOptions {
   readonly ports: VrrpPorts;
   /** Called after every step that changed an instance's state. */
   readonly onStateChange?: (status: InstanceStatus) => void;
+  /** vrrp_sync_group members (sync-group.ts). */
+  readonly syncGroups?: readonly SyncGroupSpec[];
 }
 
 export class VrrpRuntime {
@@ -47,7 +52,7 @@ export class VrrpRuntime {
   #states = new Map<string, VrrpStateName>();
 
   constructor(specs: readonly EngineInstanceSpec[], opts: VrrpRuntimeOptions) {
-    this.engine = new VrrpEngine(specs);
+    this.engine = new VrrpEngine(specs, {}, opts.syncGroups ?? []);
     this.#opts = opts;
   }
 
@@ -81,6 +86,7 @@ export class VrrpRuntime {
     this.#apply([...leaving, ...release]);
     adapt();
     for (const spec of r.added) this.engine.add(spec);
+    if (r.syncGroups !== undefined) this.#apply(this.engine.setSyncGroups(r.syncGroups));
     this.#apply(acquire);
     for (const { instance, event } of r.events) this.#apply(this.engine.event(instance, event, now));
     for (const { params } of r.added) this.#apply(this.engine.event(params.name, { kind: 'start' }, now));

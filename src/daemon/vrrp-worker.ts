@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   };
   runtime = new VrrpRuntime(
     data.instances.map((i) => ({ params: i.params, ifindex: i.wiring.ifindex })),
-    { clock: realClock, ports, onStateChange: (status) => post({ type: 'state', status }) },
+    {
+      clock: realClock,
+      ports,
+      onStateChange: (status) => post({ type: 'state', status }),
+      syncGroups: data.syncGroups,
+    },
   );
   try {
     sockets.open(data.instances.map(socketWiring));

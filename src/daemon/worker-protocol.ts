@@ -5,6 +5,7 @@
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { NotifyEffect } from '../vrrp/ports.js';
 import type { VipDelta } from '../vrrp/reconfigure.js';
+import type { SyncGroupSpec } from '../vrrp/sync-group.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { InstanceStatus } from './vrrp-runtime.js';
 
@@ -20,6 +21,8 @@ export interface VrrpWorkerData {
   readonly keepVipsOnStop: boolean;
   /** Tracking state known before start (e.g. weight-0 scripts not yet run fault the instance). */
   readonly initialEvents: readonly { readonly instance: string; readonly event: EngineEvent }[];
+  /** vrrp_sync_group members, as planned. */
+  readonly syncGroups: readonly SyncGroupSpec[];
 }
 
 /** SIGHUP applied as a diff (plan-diff.ts, reload.ts); instances named as in the new plan. */
@@ -36,6 +39,8 @@ export interface WorkerReload {
   readonly added: readonly string[];
   /** Tracking inputs: kept instances from their old verdict, new ones from their priority. */
   readonly events: readonly { readonly instance: string; readonly event: EngineEvent }[];
+  /** The new config's sync groups (group states are recomputed from their members). */
+  readonly syncGroups: readonly SyncGroupSpec[];
 }
 
 export type ToWorker =

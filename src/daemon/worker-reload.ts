@@ -37,6 +37,7 @@ export function applyReload(t: ReloadTargets, m: WorkerReload): void {
         return { params: i.params, ifindex: i.wiring.ifindex };
       }),
       events: m.events,
+      syncGroups: m.syncGroups,
     },
     () => {
       t.sockets.sync(m.instances.map(socketWiring));

@@ -6,9 +6,11 @@
  * Whether the client finds the master again at once depends on who speaks first after the heal:
  * if lb02's advert reaches lb01 first, lb01 hears a lower priority and answers with an advert and
  * a burst of gratuitous ARPs (keepalived's garp_lower_prio_repeat), which moves the client's
- * neighbour entry back; if lb01's advert reaches lb02 first, lb02 just steps down and nobody
- * re-announces: the client keeps sending to lb02's MAC until its ARP entry expires (tens of
- * seconds). The demo heals right after an advert of lb01, so lb02 speaks first, and says so.
+ * neighbour entry back; if lb01's advert reaches lb02 first, keepalived's lb02 just steps down and
+ * nobody re-announces: the client keeps sending to lb02's MAC until its ARP entry expires (tens
+ * of seconds). keepalived-ts's lb02 sends one advert as it steps down, so lb01 re-announces in
+ * that case too (README, deliberate differences; test/integration/vrrp-split-brain.test.ts).
+ * The demo heals right after an advert of lb01, so lb02 speaks first, and says so.
  */
 import type { LabProcess } from '../testing/netns-lab.js';
 import type { StepSpec } from './timeline.js';

@@ -24,8 +24,11 @@ export function fifoLine(
   return `${type} "${name}" ${state} ${priority}\n`;
 }
 
-/** The line an instance's notify effect writes. */
-export function instanceFifoLine(name: string, effect: NotifyEffect): string {
+/**
+ * The line a notify effect writes: an instance's, or (notify-group) its sync group's, priority 0.
+ * A split brain writes none (keepalived has no such line; readers must see only its lines).
+ */
+export function instanceFifoLine(name: string, effect: NotifyEffect): string | undefined {
   switch (effect.kind) {
     case 'notify':
       return fifoLine('INSTANCE', name, effect.state, effect.priority);
@@ -38,5 +41,9 @@ export function instanceFifoLine(name: string, effect: NotifyEffect): string {
         effect.state === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY',
         effect.priority,
       );
+    case 'notify-group':
+      return fifoLine('GROUP', effect.group, effect.state, 0);
+    case 'split-brain':
+      return undefined;
   }
 }

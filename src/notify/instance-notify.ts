@@ -41,6 +41,8 @@ export function instanceNotifyRuns(
     case 'notify-event':
       return run(scripts.masterRxLowerPri);
     case 'notify-priority':
+    case 'notify-group':
+    case 'split-brain':
       return [];
   }
 }
@@ -52,4 +54,53 @@ export function instanceNotifyCommands(
   effect: NotifyEffect,
 ): string[][] {
   return instanceNotifyRuns(name, scripts, effect).map((r) => [...r.args]);
+}
+
+/** A vrrp_sync_group's notify scripts (the model's SyncGroupConfig has these fields). */
+export interface GroupNotifyScripts {
+  readonly notifyMaster?: ScriptCommand;
+  readonly notifyBackup?: ScriptCommand;
+  readonly notifyFault?: ScriptCommand;
+  readonly notifyStop?: ScriptCommand;
+  readonly notify?: ScriptCommand;
+}
+
+const GROUP_SCRIPT = {
+  MASTER: 'notifyMaster',
+  BACKUP: 'notifyBackup',
+  FAULT: 'notifyFault',
+  STOP: 'notifyStop',
+} as const;
+
+/**
+ * The scripts a sync group's state change runs (vrrp_notify.c send_group_notifies): the state's
+ * own script, then the generic `notify` with "GROUP" NAME STATE 0 (a group has no priority).
+ */
+export function groupNotifyRuns(
+  name: string,
+  scripts: GroupNotifyScripts,
+  state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP',
+): NotifyRun[] {
+  const out: NotifyRun[] = [];
+  const own = scripts[GROUP_SCRIPT[state]];
+  if (own !== undefined) out.push({ script: own, args: [...own.args] });
+  const all = scripts.notify;
+  if (all !== undefined) out.push({ script: all, args: [...all.args, 'GROUP', name, state, '0'] });
+  return out;
+}
+
+/**
+ * keepalived-ts's split-brain notify (--split-brain-notify=PATH, not a config keyword, so that
+ * `-t` stays keepalived's): PATH "INSTANCE" NAME "SPLIT_BRAIN" OUR_PRIORITY PEER PEER_PRIORITY.
+ */
+export function splitBrainRun(
+  path: string,
+  name: string,
+  e: { readonly peer: string; readonly peerPriority: number; readonly priority: number },
+): NotifyRun {
+  const script: ScriptCommand = { args: [path] };
+  return {
+    script,
+    args: [path, 'INSTANCE', name, 'SPLIT_BRAIN', String(e.priority), e.peer, String(e.peerPriority)],
+  };
 }

@@ -12,6 +12,7 @@ import { decodeIpv4Packet } from './ipv4-packet.js';
 import { IPPROTO_VRRP } from './packet.js';
 import type { VrrpEffect, VrrpInstanceParams } from './ports.js';
 import type { VipDelta } from './reconfigure.js';
+import { type SyncGroupSpec, SyncGroups } from './sync-group.js';
 
 /** What a raw socket delivered: IPv4 with its IP header, IPv6 the VRRP payload alone. */
 export interface RawRx {
@@ -58,10 +59,29 @@ export class VrrpEngine {
   readonly #ahKeys = new Map<VrrpInstance, AhKeyContext>();
 
   readonly #opts: InstanceOptions;
+  readonly #sync: SyncGroups;
+  /** When each instance's deadline last moved, as a sequence number (see expire). */
+  readonly #arming = new Map<VrrpInstance, { deadlineUs: number | undefined; seq: number }>();
+  #armSeq = 0;
 
-  constructor(specs: readonly EngineInstanceSpec[], opts: InstanceOptions = {}) {
+  constructor(
+    specs: readonly EngineInstanceSpec[],
+    opts: InstanceOptions = {},
+    syncGroups: readonly SyncGroupSpec[] = [],
+  ) {
     this.#opts = opts;
     for (const spec of specs) this.add(spec);
+    this.#sync = new SyncGroups(syncGroups, (n) => this.#instances.get(n));
+  }
+
+  /** Reload: the new config's sync groups (call after adding and removing instances). */
+  setSyncGroups(specs: readonly SyncGroupSpec[]): InstanceEffects[] {
+    return this.#sync.replace(specs, (n) => this.#instances.get(n));
+  }
+
+  /** The state of a sync group, undefined when there is no such group. */
+  syncGroupState(name: string): string | undefined {
+    return this.#sync.groupState(name);
   }
 
   /** A new instance, stopped (send it 'start'); also how a reload adds one. */
@@ -85,6 +105,7 @@ export class VrrpEngine {
     this.#instances.delete(name);
     for (const [key, i] of this.#byRoute) if (i === instance) this.#byRoute.delete(key);
     this.#ahKeys.delete(instance);
+    this.#arming.delete(instance);
     return [{ instance: name, effects }];
   }
 
@@ -121,18 +142,47 @@ export class VrrpEngine {
 
   /** An admin or tracker event for one instance, or for all when `name` is undefined. */
   event(name: string | undefined, event: EngineEvent, nowUs: number): InstanceEffects[] {
+    // Start and stop of everything go in keepalived's order of instance and group notifies.
+    if (name === undefined && event.kind === 'start')
+      return this.#armed(this.#sync.start(this.instances, nowUs));
+    if (name === undefined && event.kind === 'stop')
+      return this.#armed(this.#sync.stop(this.instances, nowUs));
     const targets = name === undefined ? this.instances : [this.#instances.get(name)].filter((i) => i);
-    return targets.map((i) => this.#run(i as VrrpInstance, event, nowUs));
+    return targets.flatMap((i) => this.#run(i as VrrpInstance, event, nowUs));
   }
 
-  /** Runs every instance whose deadline has come. */
+  /**
+   * Runs every instance whose deadline has come: earliest first, and of equal deadlines the one
+   * armed first, as keepalived's timer tree orders them (which member of a sync group times out
+   * first, and is held, decides the order of the members' notifies).
+   */
   expire(nowUs: number): InstanceEffects[] {
+    const due = [...this.#instances.values()].filter(
+      (i) => i.deadlineUs !== undefined && i.deadlineUs <= nowUs,
+    );
+    due.sort((a, b) => (a.deadlineUs ?? 0) - (b.deadlineUs ?? 0) || this.#seqOf(a) - this.#seqOf(b));
     const out: InstanceEffects[] = [];
-    for (const i of this.#instances.values()) {
+    for (const i of due) {
       if (i.deadlineUs !== undefined && i.deadlineUs <= nowUs)
-        out.push(this.#run(i, { kind: 'timer' }, nowUs));
+        out.push(...this.#run(i, { kind: 'timer' }, nowUs));
     }
     return out;
+  }
+
+  #seqOf(i: VrrpInstance): number {
+    return this.#arming.get(i)?.seq ?? 0;
+  }
+
+  /** Records, in step order, which instances' deadlines a step moved. */
+  #armed(results: InstanceEffects[]): InstanceEffects[] {
+    for (const { instance } of results) {
+      const i = this.#instances.get(instance);
+      if (i === undefined) continue;
+      const last = this.#arming.get(i);
+      if (last?.deadlineUs !== i.deadlineUs)
+        this.#arming.set(i, { deadlineUs: i.deadlineUs, seq: ++this.#armSeq });
+    }
+    return results;
   }
 
   /** The earliest deadline of all instances. */
@@ -166,7 +216,7 @@ export class VrrpEngine {
       ...(ttl === undefined ? {} : { ttl }),
     };
     if (rx.family === 6) {
-      return [this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs)];
+      return this.#run(instance, { kind: 'packet', packet: { ...meta, bytes: rx.bytes } }, nowUs);
     }
     const ah = this.#ahKeys.get(instance);
     const r = decodeIpv4Packet(rx.bytes, ah === undefined ? {} : { ah });
@@ -176,11 +226,12 @@ export class VrrpEngine {
           rx: { ...meta, advert: r.value.advert, ...(r.value.ah ? { ah: r.value.ah } : {}) },
         }
       : { kind: 'dropped', reason: r.reason, srcAddr: rx.srcAddr };
-    return [this.#run(instance, input, nowUs)];
+    return this.#run(instance, input, nowUs);
   }
 
-  #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects {
-    return { instance: instance.name, effects: instance.handle(input, nowUs).effects };
+  /** An instance's step; a sync group member's goes through its group (sync-group.ts). */
+  #run(instance: VrrpInstance, input: InstanceInput, nowUs: number): InstanceEffects[] {
+    return this.#armed(this.#sync.run(instance, input, nowUs));
   }
 
   #engineDrop(reason: EngineDropReason, text: string, nowUs: number): InstanceEffects[] {

@@ -33,6 +33,7 @@ export type {
   VrrpEffect,
 } from './ports.js';
 
+import { detectSplitBrain, splitBrainLine } from './split-brain.js';
 import { masterDownUs, skewUs } from './timers.js';
 
 export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
@@ -70,6 +71,10 @@ export interface VrrpRuntime {
   readonly garpRefreshAtUs: number | undefined;
   /** Second GARP burst after a lower-priority advert (garp_lower_prio_delay). */
   readonly lowerPrioGarpAtUs: number | undefined;
+  /** When this instance last entered MASTER (split-brain.ts tells a split brain from a preemption). */
+  readonly masterSinceUs: number | undefined;
+  /** A split brain episode lasts while other masters keep being heard before this time. */
+  readonly splitBrainUntilUs: number | undefined;
 }
 
 export interface VrrpState {
@@ -89,7 +94,22 @@ export type VrrpInput =
   /** Trackers changed base + weights. */
   | { readonly kind: 'priority'; readonly totalPriority: number }
   | { readonly kind: 'fault-set'; readonly reason: string }
-  | { readonly kind: 'fault-clear'; readonly reason: string };
+  | { readonly kind: 'fault-clear'; readonly reason: string }
+  /** The instance's sync group moves its members (sync-group.ts; keepalived's vrrp_sync_*). */
+  | { readonly kind: 'sync'; readonly to: 'MASTER' | 'BACKUP' | 'FAULT' }
+  /** Another member of the sync group heard a lower priority: re-announce (garp_lower_prio_repeat). */
+  | { readonly kind: 'sync-lower-prio-garp' };
+
+/**
+ * What a sync group member's step needs to know of its group (keepalived's vrrp->sync): the
+ * group's state, whether every other member wants MASTER (vrrp_sync_can_goto_master), and
+ * whether another member is down by its own trackers (sync->num_member_fault).
+ */
+export interface SyncView {
+  readonly groupState: 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+  readonly othersWantMaster: boolean;
+  readonly othersFaulty: boolean;
+}
 
 export interface StepResult {
   readonly state: VrrpState;
@@ -118,6 +138,8 @@ export function initialState(config: VrrpInstanceParams): VrrpState {
     garpDelayAtUs: undefined,
     garpRefreshAtUs: undefined,
     lowerPrioGarpAtUs: undefined,
+    masterSinceUs: undefined,
+    splitBrainUntilUs: undefined,
   };
   return { config, runtime };
 }
@@ -134,14 +156,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One step's scratch space: the config, the time, the runtime being edited, the effects so far. */
 interface Ctx {
+  readonly sync: SyncView | undefined;
   readonly p: VrrpInstanceParams;
   readonly now: number;
   readonly r: Mutable<VrrpRuntime>;
   readonly fx: VrrpEffect[];
 }
 
-export function step(state: VrrpState, input: VrrpInput, nowUs: number): StepResult {
-  const c: Ctx = { p: state.config, now: nowUs, r: { ...state.runtime }, fx: [] };
+export function step(state: VrrpState, input: VrrpInput, nowUs: number, sync?: SyncView): StepResult {
+  const c: Ctx = { sync, p: state.config, now: nowUs, r: { ...state.runtime }, fx: [] };
   if (input.kind === 'start') start(c);
   else if (input.kind === 'fault-set') faultSet(c, input.reason);
   else if (input.kind === 'fault-clear') faultClear(c, input.reason);
@@ -160,6 +183,12 @@ export function step(state: VrrpState, input: VrrpInput, nowUs: number): StepRes
         break;
       case 'priority':
         setEffectivePriority(c);
+        break;
+      case 'sync':
+        syncTo(c, input.to);
+        break;
+      case 'sync-lower-prio-garp':
+        lowerPrioGarp(c);
         break;
       case 'start':
       case 'fault-set':
@@ -263,9 +292,15 @@ function start(c: Ctx): void {
   if (r.started) return;
   r.started = true;
   r.wantState = r.faults.size > 0 ? 'FAULT' : p.initialState;
+  // vrrp_complete_init: in a group that is not all address owners nobody starts as MASTER,
+  // and a group in FAULT holds every member in FAULT.
+  if (c.sync !== undefined && c.sync.groupState !== 'MASTER' && r.wantState === 'MASTER')
+    r.wantState = 'BACKUP';
+  const down = r.faults.size > 0 || c.sync?.groupState === 'FAULT';
+  if (down) r.wantState = 'FAULT';
   r.masterAdverIntUs = p.adverIntUs;
   r.preemptAtUs = undefined;
-  if (r.faults.size === 0 && r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER) {
+  if (!down && r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER) {
     // keepalived: "The simplest way to become master is to timeout from the backup state very quickly".
     r.state = 'BACKUP';
     r.msDownTimerUs = 1;
@@ -273,7 +308,7 @@ function start(c: Ctx): void {
     return;
   }
   r.msDownTimerUs = msDown(c);
-  if (r.faults.size === 0) {
+  if (!down) {
     log(c, 'Entering BACKUP STATE (init)');
     r.state = 'BACKUP';
     r.sandsUs = c.now + r.msDownTimerUs;
@@ -318,9 +353,21 @@ function restoreInterface(c: Ctx, advF: boolean): void {
   }
 }
 
+/** vrrp_sync_can_goto_master: a member waits until every other member wants MASTER too. */
+function syncCanGotoMaster(c: Ctx): boolean {
+  const s = c.sync;
+  return s === undefined || s.groupState === 'MASTER' || s.othersWantMaster;
+}
+
 /** vrrp_goto_master / vrrp_state_goto_master. */
-function gotoMaster(c: Ctx): void {
+function gotoMaster(c: Ctx, force = false): void {
   c.r.wantState = 'MASTER';
+  if (!force && !syncCanGotoMaster(c)) {
+    // Held in BACKUP by the group ("prefer backup state to avoid thrashing"); try again later.
+    c.r.msDownTimerUs = msDown(c);
+    c.r.sandsUs = c.now + c.r.msDownTimerUs;
+    return;
+  }
   c.r.state = 'MASTER';
   c.r.sandsUs = c.now + c.p.adverIntUs;
   masterTx(c);
@@ -348,6 +395,7 @@ function becomeMaster(c: Ctx): void {
   r.vipsSet = true;
   announce(c, p.garp.masterRepeat, 'become-master');
   r.garpRefreshAtUs = p.garp.masterRefreshUs > 0 ? c.now + p.garp.masterRefreshUs : undefined;
+  r.masterSinceUs = c.now;
   notify(c, 'MASTER');
 }
 
@@ -407,10 +455,42 @@ function faultClear(c: Ctx, reason: string): void {
   if (!r.faults.has(reason)) return;
   r.faults = new Set([...r.faults].filter((f) => f !== reason));
   if (!r.started || r.faults.size > 0) return;
-  const want = r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
+  let want: 'MASTER' | 'BACKUP' =
+    r.wantState === 'MASTER' && r.basePriority === PRIORITY_OWNER ? 'MASTER' : 'BACKUP';
   r.wantState = want;
+  // try_up_instance: a member stays in FAULT while another member is down by its own trackers;
+  // the group brings it back (sync-group.ts).
+  if (c.sync?.othersFaulty) return;
+  if (want === 'MASTER' && !syncCanGotoMaster(c)) want = 'BACKUP';
   r.masterAdverIntUs = c.p.adverIntUs;
   leaveFault(c, want);
+}
+
+/** vrrp_sync_master / vrrp_sync_backup / vrrp_sync_fault, for one of the other members. */
+function syncTo(c: Ctx, to: 'MASTER' | 'BACKUP' | 'FAULT'): void {
+  const { r } = c;
+  if (r.state === to) return;
+  r.wantState = to;
+  if (to === 'MASTER') {
+    gotoMaster(c, true);
+  } else if (to === 'BACKUP') {
+    if (r.state === 'MASTER') leaveMaster(c, false, 'BACKUP');
+    else leaveFault(c, 'BACKUP');
+  } else if (r.state === 'MASTER') {
+    leaveMaster(c, false, 'FAULT');
+  } else {
+    // keepalived sets the state first ("a bit of a bodge"), so no "Entering FAULT STATE" line.
+    r.state = 'FAULT';
+    leaveFault(c, 'FAULT');
+  }
+}
+
+/** vrrp_state_master_rx's GARPs for the other members of the group (garp_lower_prio_repeat). */
+function lowerPrioGarp(c: Ctx): void {
+  const { r, p } = c;
+  if (p.garp.lowerPrioRepeat <= 0) return;
+  announce(c, p.garp.lowerPrioRepeat, 'lower-prio');
+  if (p.garp.lowerPrioDelayUs > 0) r.lowerPrioGarpAtUs = c.now + p.garp.lowerPrioDelayUs;
 }
 
 /** vrrp_set_effective_priority: a BACKUP's running timer moves by the change in master-down. */
@@ -512,13 +592,29 @@ function backupRx(c: Ctx, advert: Advert, src: string): void {
   r.masterAddr = src;
 }
 
+/** A losing master heard long after we became master: a split brain (split-brain.ts). */
+function splitBrain(c: Ctx, src: string, prio: number): void {
+  const { r, p } = c;
+  const d = detectSplitBrain(
+    { nowUs: c.now, masterSinceUs: r.masterSinceUs, untilUs: r.splitBrainUntilUs },
+    { adverIntUs: p.adverIntUs, holdUs: msDown(c) },
+  );
+  r.splitBrainUntilUs = d.untilUs;
+  if (!d.newEpisode) return;
+  log(c, splitBrainLine(p.vrid, src, prio, r.effectivePriority));
+  c.fx.push({ kind: 'split-brain', peer: src, peerPriority: prio, priority: r.effectivePriority });
+}
+
 /** vrrp_state_master_rx, then the dispatcher's timer reset. */
 function masterRx(c: Ctx, advert: Advert, src: string): void {
   const { r, p } = c;
   const prio = advert.priority;
   const cmp = compareAddr(src, p.srcAddr);
   const theyWin = (eff: number) => prio > eff || (prio === eff && cmp > 0);
-  if (prio === PRIORITY_STOP || (p.higherPrioSendAdvert && theyWin(r.effectivePriority))) {
+  // keepalived sends this advert only with higher_prio_send_advert; we always do (README,
+  // deliberate differences): the winner then hears a lower priority and re-announces its VIPs,
+  // which a client that learnt the loser's MAC during a split brain needs.
+  if (prio === PRIORITY_STOP || theyWin(r.effectivePriority)) {
     sendAdvert(c, r.effectivePriority);
     if (prio === PRIORITY_STOP) logDetail(c, 'Master received priority 0 message');
   }
@@ -539,6 +635,7 @@ function masterRx(c: Ctx, advert: Advert, src: string): void {
     if (prio < eff || (prio === eff && cmp < 0)) {
       const forcing = p.lowerPrioNoAdvert ? '' : ', forcing new election';
       log(c, `Received advert from ${src} with lower priority ${prio}, ours ${eff}${forcing}`);
+      splitBrain(c, src, prio);
       if (!p.lowerPrioNoAdvert) sendAdvert(c, eff);
       if (p.garp.lowerPrioRepeat > 0) {
         announce(c, p.garp.lowerPrioRepeat, 'lower-prio');

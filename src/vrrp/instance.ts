@@ -11,6 +11,7 @@ import {
   compareAddr,
   initialState,
   type StepResult,
+  type SyncView,
   step,
   type VrrpEffect,
   type VrrpInput,
@@ -57,6 +58,8 @@ export interface InstanceStats {
   readonly releaseMaster: number;
   readonly priZeroRcvd: number;
   readonly priZeroSent: number;
+  /** Split brain episodes heard as master (split-brain.ts); not a keepalived counter. */
+  readonly splitBrain: number;
   readonly drops: ReadonlyMap<AnyDropReason, number>;
 }
 
@@ -75,6 +78,7 @@ export class VrrpInstance {
   #releaseMaster = 0;
   #priZeroRcvd = 0;
   #priZeroSent = 0;
+  #splitBrain = 0;
   /**
    * keepalived's ipsecah_counter: one AH sequence number per instance for both directions.
    * Received adverts must carry more than it (anti-replay) and raise it; sent adverts take it
@@ -107,20 +111,20 @@ export class VrrpInstance {
   }
 
   /** Runs one input at `nowUs`. Never throws on network input. */
-  handle(input: InstanceInput, nowUs: number): HandleResult {
+  handle(input: InstanceInput, nowUs: number, sync?: SyncView): HandleResult {
     switch (input.kind) {
       case 'packet': {
         const r = decodeAdvert(input.packet.bytes, input.packet);
         if (!r.ok)
           return this.#drop(r.reason, codecDropText(this.name, r.reason, input.packet.srcAddr), nowUs);
-        return this.#receive({ ...input.packet, advert: r.value }, nowUs);
+        return this.#receive({ ...input.packet, advert: r.value }, nowUs, sync);
       }
       case 'decoded':
-        return this.#receive(input.rx, nowUs);
+        return this.#receive(input.rx, nowUs, sync);
       case 'dropped':
         return this.#drop(input.reason, codecDropText(this.name, input.reason, input.srcAddr), nowUs);
       default:
-        return this.#run(input, nowUs);
+        return this.#run(input, nowUs, sync);
     }
   }
 
@@ -142,6 +146,7 @@ export class VrrpInstance {
       releaseMaster: this.#releaseMaster,
       priZeroRcvd: this.#priZeroRcvd,
       priZeroSent: this.#priZeroSent,
+      splitBrain: this.#splitBrain,
       drops: this.#drops.counts(),
     };
   }
@@ -150,7 +155,7 @@ export class VrrpInstance {
     return this.#drops.count(reason);
   }
 
-  #receive(rx: RxAdvert, nowUs: number): HandleResult {
+  #receive(rx: RxAdvert, nowUs: number, sync: SyncView | undefined): HandleResult {
     const rt = this.#state.runtime;
     if (rt.state !== 'BACKUP' && rt.state !== 'MASTER') {
       return this.#drop('not-running', `(${this.name}) ignoring advert in ${rt.state} state`, nowUs);
@@ -170,7 +175,7 @@ export class VrrpInstance {
     }
     this.#advertRcvd++;
     if (rx.advert.priority === 0) this.#priZeroRcvd++;
-    return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs);
+    return this.#run({ kind: 'advert', advert: rx.advert, srcAddr: rx.srcAddr }, nowUs, sync);
   }
 
   #drop(reason: AnyDropReason, text: string, nowUs: number): HandleResult {
@@ -179,8 +184,8 @@ export class VrrpInstance {
     return { effects, deadlineUs: this.#deadlineUs };
   }
 
-  #run(input: VrrpInput, nowUs: number): HandleResult {
-    return this.#commit(step(this.#state, input, nowUs));
+  #run(input: VrrpInput, nowUs: number, sync: SyncView | undefined): HandleResult {
+    return this.#commit(step(this.#state, input, nowUs, sync));
   }
 
   #commit(r: StepResult): HandleResult {
@@ -191,6 +196,7 @@ export class VrrpInstance {
     if (after === 'MASTER' && before !== 'MASTER') this.#becomeMaster++;
     if (before === 'MASTER' && after !== 'MASTER') this.#releaseMaster++;
     const effects = r.effects.map((e) => {
+      if (e.kind === 'split-brain') this.#splitBrain++;
       if (e.kind !== 'send-advert') return e;
       this.#advertSent++;
       if (e.priority === 0) this.#priZeroSent++;

@@ -224,7 +224,21 @@ export type NotifyEffect =
   /** notify_master_rx_lower_pri. */
   | { readonly kind: 'notify-event'; readonly event: 'master-rx-lower-pri'; readonly priority: number }
   /** notify_priority_changes: keepalived's MASTER/BACKUP_PRIORITY_CHANGE fifo events. */
-  | { readonly kind: 'notify-priority'; readonly state: 'MASTER' | 'BACKUP'; readonly priority: number };
+  | { readonly kind: 'notify-priority'; readonly state: 'MASTER' | 'BACKUP'; readonly priority: number }
+  /**
+   * A master heard another master for its VRID that should have heard it (split-brain.ts);
+   * once per episode. Not a keepalived notify: only the --split-brain-notify script sees it.
+   */
+  | {
+      readonly kind: 'split-brain';
+      readonly peer: string;
+      readonly peerPriority: number;
+      readonly priority: number;
+    }
+  /** A vrrp_sync_group changed state (send_group_notifies); the shell's instance name is ''. */
+  | { readonly kind: 'notify-group'; readonly group: string; readonly state: GroupNotifyState };
+/** The states a sync group notifies (keepalived's get_gscript). */
+export type GroupNotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 /** `detail` lines are the ones keepalived logs only with -D (LOG_DETAIL). */
 export interface LogEffect {
   readonly kind: 'log';
@@ -289,6 +303,8 @@ export function applyEffects(instance: string, effects: readonly VrrpEffect[], p
       case 'notify':
       case 'notify-event':
       case 'notify-priority':
+      case 'notify-group':
+      case 'split-brain':
         ports.notifier.notify(instance, e);
         break;
       case 'log':

@@ -94,6 +94,8 @@ export function retire(state: VrrpState, notifyDeleted: boolean, _nowUs: number)
     sandsUs: undefined,
     garpDelayAtUs: undefined,
     lowerPrioGarpAtUs: undefined,
+    masterSinceUs: undefined,
+    splitBrainUntilUs: undefined,
   };
   return { state: { config: p, runtime }, effects: fx, deadlineUs: undefined };
 }
