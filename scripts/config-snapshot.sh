@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 ip netns add "$ns"
 ip -n "$ns" link add eth0 type veth peer name eth1
 ip -n "$ns" link add eth2 type veth peer name eth3
@@ -36,7 +37,7 @@ sed -e '0~997s/$/ stray/' -e '0~1999s/.*/    unknown_keyword 1/' "$tmp/large.con
 
 configs=()
 for f in /usr/share/doc/keepalived/samples/keepalived.conf.* \
-  ../shared/seed-configs/*.conf \
+  /work/shared/seed-configs/*.conf \
   test/fixtures/config-corpus/*.conf \
   "$tmp/large.conf" "$tmp/large-errors.conf"; do
   [ -f "$f" ] && configs+=("$(realpath "$f")")
@@ -52,8 +53,9 @@ record() {
   (cd "$(dirname "$conf")" &&
     ip netns exec "$ns" node "$root/bin/keepalived-ts" "--$mode" -f "$conf" \
       >"$dest.stdout" 2>"$dest.stderr") || rc=$?
-  # The generated files live in a fresh temporary directory: name it the same every time.
-  sed -i "s#$tmp#GENERATED#g" "$dest.stdout" "$dest.stderr"
+  # The generated files live in a fresh temporary directory, the corpus in this checkout: name
+  # both the same every time, so that two checkouts can be compared.
+  sed -i -e "s#$tmp#GENERATED#g" -e "s#$root/#ROOT/#g" "$dest.stdout" "$dest.stderr"
   {
     echo "== stdout"
     cat "$dest.stdout"
