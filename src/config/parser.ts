@@ -9,6 +9,7 @@ import type { ConfigLine } from './reader.js';
 import { splitQuotedEscaped, splitWords } from './tokens.js';
 import type { ValueReport } from './values.js';
 
+/** `{`, `}` or `"`: what can change a skipped block's level. */
 const PLAIN_SKIP = /[{}"]/;
 /** Each keyword table's index by name, built once per table. */
 const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Keyword>>();
@@ -163,27 +164,44 @@ export class ParseContext implements ValueReport {
   }
 
   /**
-   * Inside a skipped block only braces matter: lines without `{`, `}` or a quote (which could
-   * hide a brace word or be unmatched) cannot change anything, so they are passed over unsplit.
+   * Inside a skipped block only braces matter. The reader puts every brace outside quotes on a
+   * line of its own, so a line that is `{` or `}` moves the level and any other line without
+   * `{`, `}` or a quote (which could hide a brace word or be unmatched) cannot change anything:
+   * both are passed over unsplit. Stops at any other line, or when the skipped block ends;
+   * returns true when that end also ends the enclosing level (process_stream's ret_err).
    */
-  private skipPlainLines(): void {
+  private skipLines(): boolean {
     for (;;) {
       const line = this.lines.get(this.index);
-      if (!line || PLAIN_SKIP.test(line.text)) return;
+      if (!line) return false;
+      const t = line.text;
+      if (t === '{') this.skipSublevel++;
+      else if (t === '}') {
+        if (--this.skipSublevel === 0) {
+          this.current = line;
+          this.index++;
+          return this.kwLevel > 0;
+        }
+      } else if (PLAIN_SKIP.test(t)) return false;
       this.current = line;
       this.index++;
     }
   }
 
-  /** The next line's words, or undefined at the end; blank lines are skipped. */
-  nextLine(): { words: readonly string[]; raw: string } | undefined {
+  private readonly onQuoteError = (m: string): void => this.report('unmatched-quote', m);
+
+  /**
+   * The next line's words, or undefined at the end; blank lines are skipped. The line itself
+   * is `this.current` (its text for handlers that re-split it).
+   */
+  nextLine(): readonly string[] | undefined {
     for (;;) {
       const line = this.lines.get(this.index++);
       if (!line) break;
       this.current = line;
       // Split again in every pass, as keepalived does: cheaper than keeping 4 words per line.
-      const words = splitWords(line.text, (m) => this.report('unmatched-quote', m));
-      if (words) return { words, raw: line.text };
+      const words = splitWords(line.text, this.onQuoteError);
+      if (words) return words;
     }
     return undefined;
   }
@@ -218,7 +236,7 @@ export class ParseContext implements ValueReport {
     for (;;) {
       const next = this.nextLine();
       if (!next) return;
-      let vec = [...next.words];
+      let vec = [...next];
       if (needBob) {
         needBob = false;
         if (vec[0] === '{') {
@@ -275,10 +293,9 @@ export class ParseContext implements ValueReport {
       TABLE_INDEX.set(table, byName);
     }
     for (;;) {
-      if (this.skipSublevel > 0) this.skipPlainLines();
-      const line = this.nextLine();
-      if (!line) return false;
-      const words = line.words;
+      if (this.skipSublevel > 0 && this.skipLines()) return true;
+      const words = this.nextLine();
+      if (!words) return false;
       let str = words[0] as string;
       if (this.skipSublevel === -1) {
         if (str === '{') {
@@ -323,7 +340,7 @@ export class ParseContext implements ValueReport {
           bobNeeded = false;
         } else bobNeeded = true;
       }
-      kw.handler?.(this, new Words(vec, line.raw, this));
+      kw.handler?.(this, new Words(vec, (this.current as ConfigLine).text, this));
       if (kw.sub) {
         this.kwLevel++;
         const skipped = this.processStream(kw.sub, bobNeeded);

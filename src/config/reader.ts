@@ -15,6 +15,9 @@ import { addList, addSequence, type Repetition } from './repetition.js';
 /** keepalived reads at most MAXBUF-1 characters per fgets(). */
 export const MAXBUF = 1024;
 const MAX_SUBSTITUTIONS = 1000;
+const BRACE_OR_QUOTE = /[{}"]/g;
+/** What decomment() has to look at: quotes, escapes and comment starts. */
+const DECOMMENT_SPECIAL = /["\\!#]/;
 
 export interface ConfigLine extends SourceLoc {
   readonly text: string;
@@ -85,10 +88,15 @@ export class ConfigReader {
 
   /** Where a diagnostic raised now would point: the file being read and its current line. */
   loc(): SourceLoc | undefined {
+    const f = this.currentFile();
+    return f ? { file: f.path, line: f.lineNo } : undefined;
+  }
+
+  private currentFile(): OpenFile | undefined {
     // While an include is being opened, keepalived points at the line of the includer.
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i]?.current;
-      if (f) return { file: f.path, line: f.lineNo };
+      if (f) return f;
     }
     return undefined;
   }
@@ -315,7 +323,9 @@ export class ConfigReader {
     for (;;) {
       const chunk = this.nextPhysical();
       if (chunk === undefined) return undefined;
-      const line = chunk.replace(/[\r\n]+$/, '');
+      let end = chunk.length;
+      for (let c = chunk.charCodeAt(end - 1); c === 10 || c === 13; c = chunk.charCodeAt(--end - 1));
+      const line = end === chunk.length ? chunk : chunk.slice(0, end);
       if (line.length === 0) {
         if (this.definingMultiline) this.endMultilineDefinition();
         continue;
@@ -443,7 +453,16 @@ export class ConfigReader {
    * outside quotes become literal. A trailing `\` is kept (it continues a definition).
    */
   decomment(input: string): string {
-    const str = input.replace(/^[ \t]+/, '');
+    // Most lines have no quote, escape or comment: trimming their blanks is all there is to do.
+    const n = input.length;
+    let start = 0;
+    for (let c = input.charCodeAt(0); c === 32 || c === 9; c = input.charCodeAt(++start));
+    if (!DECOMMENT_SPECIAL.test(input)) {
+      let end = n;
+      while (end > start && (input.charCodeAt(end - 1) === 32 || input.charCodeAt(end - 1) === 9)) end--;
+      return start === 0 && end === n ? input : input.slice(start, end);
+    }
+    const str = start === 0 ? input : input.slice(start);
     let out = '';
     let quote = false;
     let cont = false;
@@ -508,17 +527,17 @@ export class ConfigReader {
     let idx = -1;
     if (buf[0] === '{' || buf[0] === '}') idx = 0;
     else {
-      for (let i = 0; i < buf.length; i++) {
-        const c = buf[i];
-        if (c === '"') {
-          // Braces inside "..." do not count; an unmatched quote ends the search.
-          const close = buf.indexOf('"', i + 1);
-          if (close < 0) break;
-          i = close;
-        } else if (c === '{' || c === '}') {
-          idx = i;
+      // The regular expression scans natively: a loop over characters here ran cold.
+      BRACE_OR_QUOTE.lastIndex = 0;
+      for (let m = BRACE_OR_QUOTE.exec(buf); m; m = BRACE_OR_QUOTE.exec(buf)) {
+        if (m[0] !== '"') {
+          idx = m.index;
           break;
         }
+        // Braces inside "..." do not count; an unmatched quote ends the search.
+        const close = buf.indexOf('"', m.index + 1);
+        if (close < 0) break;
+        BRACE_OR_QUOTE.lastIndex = close + 1;
       }
     }
     if (idx >= 0) {
@@ -529,7 +548,9 @@ export class ConfigReader {
         buf = buf.slice(0, idx + skip);
       }
     }
-    buf = buf.replace(/[ \t]+$/, '');
+    let end = buf.length;
+    while (end > 0 && (buf.charCodeAt(end - 1) === 32 || buf.charCodeAt(end - 1) === 9)) end--;
+    if (end < buf.length) buf = buf.slice(0, end);
     if (buf === '{') this.blockDepth++;
     else if (buf === '}') {
       if (this.blockDepth-- < 1) {
@@ -537,7 +558,7 @@ export class ConfigReader {
         this.blockDepth = 0;
       }
     }
-    const loc = this.loc() ?? { file: '', line: 0 };
-    return { text: buf, file: loc.file, line: loc.line };
+    const f = this.currentFile();
+    return f ? { text: buf, file: f.path, line: f.lineNo } : { text: buf, file: '', line: 0 };
   }
 }
