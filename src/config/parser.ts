@@ -5,7 +5,6 @@
  * handler and, for blocks, a sub-table.
  */
 import type { ConfigErrKind, DiagnosticSink, SourceLoc } from '../base/diagnostics.js';
-import type { ConfigLine } from './reader.js';
 import { splitQuotedEscaped, splitWords } from './tokens.js';
 import type { ValueReport } from './values.js';
 
@@ -112,16 +111,23 @@ export interface InterfaceLookup {
   isLoopback(name: string): boolean;
 }
 
-/** Lines by index, read on first demand (so a pass that stops early reads no further). */
+/**
+ * Lines by index, read on first demand (so a pass that stops early reads no further). Text and
+ * place apart: a config has hundreds of thousands of lines, and most never need their place.
+ */
 export interface LineSource {
-  get(index: number): ConfigLine | undefined;
+  /** The text of line `index`, or undefined past the last line. */
+  text(index: number): string | undefined;
+  /** Where line `index` (one already read) is. */
+  loc(index: number): SourceLoc;
   /** include_check: how later includes are judged (the reader is still reading). */
   setIncludeCheck?(flags: number): void;
 }
 
 export class ParseContext implements ValueReport {
   private readonly states = new Map<StateKey<unknown>, unknown>();
-  private current: ConfigLine | undefined;
+  /** The index of the current line (the last one read), -1 before the first. */
+  private current = -1;
   private index = 0;
 
   constructor(
@@ -150,7 +156,7 @@ export class ParseContext implements ValueReport {
   }
 
   loc(): SourceLoc | undefined {
-    return this.current ? { file: this.current.file, line: this.current.line } : undefined;
+    return this.current >= 0 ? this.lines.loc(this.current) : undefined;
   }
 
   report(kind: ConfigErrKind, message: string, at?: SourceLoc): void {
@@ -172,19 +178,16 @@ export class ParseContext implements ValueReport {
    */
   private skipLines(): boolean {
     for (;;) {
-      const line = this.lines.get(this.index);
-      if (!line) return false;
-      const t = line.text;
+      const t = this.lines.text(this.index);
+      if (t === undefined) return false;
       if (t === '{') this.skipSublevel++;
       else if (t === '}') {
         if (--this.skipSublevel === 0) {
-          this.current = line;
-          this.index++;
+          this.current = this.index++;
           return this.kwLevel > 0;
         }
       } else if (PLAIN_SKIP.test(t)) return false;
-      this.current = line;
-      this.index++;
+      this.current = this.index++;
     }
   }
 
@@ -196,11 +199,12 @@ export class ParseContext implements ValueReport {
    */
   nextLine(): readonly string[] | undefined {
     for (;;) {
-      const line = this.lines.get(this.index++);
-      if (!line) break;
-      this.current = line;
+      const i = this.index++;
+      const text = this.lines.text(i);
+      if (text === undefined) break;
+      this.current = i;
       // Split again in every pass, as keepalived does: cheaper than keeping 4 words per line.
-      const words = splitWords(line.text, this.onQuoteError);
+      const words = splitWords(text, this.onQuoteError);
       if (words) return words;
     }
     return undefined;
@@ -340,7 +344,7 @@ export class ParseContext implements ValueReport {
           bobNeeded = false;
         } else bobNeeded = true;
       }
-      kw.handler?.(this, new Words(vec, (this.current as ConfigLine).text, this));
+      kw.handler?.(this, new Words(vec, this.lines.text(this.current) as string, this));
       if (kw.sub) {
         this.kwLevel++;
         const skipped = this.processStream(kw.sub, bobNeeded);

@@ -263,7 +263,17 @@ export class ConfigReader {
 
   // ---- logical lines ----
 
+  /** Where the line readText() returned last is. */
+  lineFile = '';
+  lineNo = 0;
+
   readLine(): ConfigLine | null {
+    const text = this.readText();
+    return text === null ? null : { text, file: this.lineFile, line: this.lineNo };
+  }
+
+  /** The next logical line's text (its place in lineFile and lineNo), null at the end. */
+  readText(): string | null {
     if (this.eof) return null;
     let buf: string;
     do {
@@ -522,7 +532,7 @@ export class ConfigReader {
   }
 
   /** `{` and `}` outside quotes end a line; what follows comes back as the next line. */
-  private splitBraces(input: string): ConfigLine {
+  private splitBraces(input: string): string {
     let buf = input;
     let idx = -1;
     if (buf[0] === '{' || buf[0] === '}') idx = 0;
@@ -559,6 +569,8 @@ export class ConfigReader {
       }
     }
     const f = this.currentFile();
-    return f ? { text: buf, file: f.path, line: f.lineNo } : { text: buf, file: '', line: 0 };
+    this.lineFile = f ? f.path : '';
+    this.lineNo = f ? f.lineNo : 0;
+    return buf;
   }
 }
