@@ -43,7 +43,17 @@ interface OpenFile {
   readonly text: string;
   pos: number;
   lineNo: number;
+  /**
+   * No NUL, carriage return, quote, backslash or comment character anywhere: each physical
+   * line is its text without the blanks around it (most files; read on a fast path).
+   */
+  readonly simple: boolean;
+  /** Simple, and no `@`, `$` or `~` either: no line has anything to expand. */
+  readonly plain: boolean;
 }
+
+const NOT_SIMPLE = /[\0\r"\\!#]/;
+const EXPANDS = /[@$~]/;
 
 interface GlobEntry {
   readonly pattern: string;
@@ -71,6 +81,8 @@ export class ConfigReader {
   hadFileError = false;
   blockDepth = 0;
   private eof = false;
+  /** The last line nextNonBlankPhysical() returned came from a plain file's fast path. */
+  private physPlain = false;
 
   constructor(
     private readonly opts: ReaderOptions,
@@ -220,12 +232,16 @@ export class ConfigReader {
         this.fileError(Include.r, `Configuration file '${path}' open problem (${bytes.error}) - skipping`);
         continue;
       }
+      const text = bytes.toString('utf8');
+      const simple = !NOT_SIMPLE.test(text);
       entry.current = {
         path: abs,
         dir: abs.slice(0, abs.lastIndexOf('/')) || '/',
-        text: bytes.toString('utf8'),
+        text,
         pos: 0,
         lineNo: 0,
+        simple,
+        plain: simple && !EXPANDS.test(text),
       };
       return true;
     }
@@ -315,6 +331,8 @@ export class ConfigReader {
       } else {
         const phys = this.nextNonBlankPhysical();
         if (phys === undefined) return undefined;
+        // A line of a plain file has nothing to expand.
+        if (this.physPlain && !this.definingMultiline) return phys;
         buf = phys;
       }
 
@@ -331,6 +349,25 @@ export class ConfigReader {
 
   private nextNonBlankPhysical(): string | undefined {
     for (;;) {
+      const f = this.definingMultiline ? undefined : this.stack[this.stack.length - 1]?.current;
+      if (f?.simple && f.pos < f.text.length) {
+        // What nextPhysical(), the end-of-line strip and decomment() make of a line of a simple
+        // file, with one slice instead of three.
+        const text = f.text;
+        const nl = text.indexOf('\n', f.pos);
+        let end = nl < 0 ? text.length : nl;
+        if ((nl < 0 ? end : end + 1) - f.pos <= MAXBUF - 1) {
+          let start = f.pos;
+          f.pos = nl < 0 ? end : end + 1;
+          f.lineNo++;
+          for (let c = text.charCodeAt(start); start < end && (c === 32 || c === 9); c = text.charCodeAt(++start));
+          for (let c = text.charCodeAt(end - 1); end > start && (c === 32 || c === 9); c = text.charCodeAt(--end - 1));
+          if (start === end) continue;
+          this.physPlain = f.plain;
+          return text.slice(start, end);
+        }
+      }
+      this.physPlain = false;
       const chunk = this.nextPhysical();
       if (chunk === undefined) return undefined;
       let end = chunk.length;
