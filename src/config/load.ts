@@ -69,6 +69,13 @@ class CachedLines implements LineSource {
   loc(index: number): SourceLoc {
     return { file: this.files[index] as string, line: this.lineNos[index] as number };
   }
+  private readonly skipped = new Map<number, number>();
+  skippedBlockEnd(start: number): number | undefined {
+    return this.skipped.get(start);
+  }
+  rememberSkippedBlock(start: number, end: number): void {
+    this.skipped.set(start, end);
+  }
   setIncludeCheck(flags: number): void {
     this.reader.setIncludeCheck(flags);
   }

@@ -122,6 +122,13 @@ export interface LineSource {
   loc(index: number): SourceLoc;
   /** include_check: how later includes are judged (the reader is still reading). */
   setIncludeCheck?(flags: number): void;
+  /**
+   * Skipped blocks as an earlier pass found them: a block skipped from line `start` (just
+   * inside its `{`) that ends at its `}` on line `end`. Every pass skips the sections of the
+   * others, over the same lines, so each block is walked once and then jumped over.
+   */
+  skippedBlockEnd?(start: number): number | undefined;
+  rememberSkippedBlock?(start: number, end: number): void;
 }
 
 export class ParseContext implements ValueReport {
@@ -177,12 +184,22 @@ export class ParseContext implements ValueReport {
    * returns true when that end also ends the enclosing level (process_stream's ret_err).
    */
   private skipLines(): boolean {
+    const start = this.index;
+    const whole = this.skipSublevel === 1;
+    const known = whole ? this.lines.skippedBlockEnd?.(start) : undefined;
+    if (known !== undefined) {
+      this.skipSublevel = 0;
+      this.current = known;
+      this.index = known + 1;
+      return this.kwLevel > 0;
+    }
     for (;;) {
       const t = this.lines.text(this.index);
       if (t === undefined) return false;
       if (t === '{') this.skipSublevel++;
       else if (t === '}') {
         if (--this.skipSublevel === 0) {
+          if (whole) this.lines.rememberSkippedBlock?.(start, this.index);
           this.current = this.index++;
           return this.kwLevel > 0;
         }

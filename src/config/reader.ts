@@ -360,8 +360,16 @@ export class ConfigReader {
           let start = f.pos;
           f.pos = nl < 0 ? end : end + 1;
           f.lineNo++;
-          for (let c = text.charCodeAt(start); start < end && (c === 32 || c === 9); c = text.charCodeAt(++start));
-          for (let c = text.charCodeAt(end - 1); end > start && (c === 32 || c === 9); c = text.charCodeAt(--end - 1));
+          for (
+            let c = text.charCodeAt(start);
+            start < end && (c === 32 || c === 9);
+            c = text.charCodeAt(++start)
+          );
+          for (
+            let c = text.charCodeAt(end - 1);
+            end > start && (c === 32 || c === 9);
+            c = text.charCodeAt(--end - 1)
+          );
           if (start === end) continue;
           this.physPlain = f.plain;
           return text.slice(start, end);

@@ -33,12 +33,18 @@ function remembered(lookup: InterfaceLookup): InterfaceLookup {
   return {
     exists(name) {
       let v = exists.get(name);
-      if (v === undefined) exists.set(name, (v = lookup.exists(name)));
+      if (v === undefined) {
+        v = lookup.exists(name);
+        exists.set(name, v);
+      }
       return v;
     },
     isLoopback(name) {
       let v = loopback.get(name);
-      if (v === undefined) loopback.set(name, (v = lookup.isLoopback(name)));
+      if (v === undefined) {
+        v = lookup.isLoopback(name);
+        loopback.set(name, v);
+      }
       return v;
     },
   };
