@@ -25,7 +25,7 @@ export type IpParseError = 'empty' | 'bad-ipv4' | 'bad-ipv6' | 'bad-prefix-len';
 export const IPV4_LEN = 4;
 export const IPV6_LEN = 16;
 
-const DEC_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+const DOTTED_QUAD = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /**
@@ -34,13 +34,13 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
  */
 export function parseIpv4(text: string): Result<Buffer, IpParseError> {
   if (text === '') return err('empty');
-  const parts = text.split('.');
-  if (parts.length !== 4) return err('bad-ipv4');
-  const out = Buffer.alloc(IPV4_LEN);
+  // One native match for the four parts (splitting and testing each was slow by the thousand).
+  const m = DOTTED_QUAD.exec(text);
+  if (!m) return err('bad-ipv4');
+  // From Node's shared pool: a buffer of its own per address is slow to make by the thousand.
+  const out = Buffer.allocUnsafe(IPV4_LEN);
   for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? '';
-    if (!DEC_OCTET.test(p)) return err('bad-ipv4');
-    const n = Number(p);
+    const n = Number(m[i + 1]);
     if (n > 255) return err('bad-ipv4');
     out[i] = n;
   }
@@ -69,7 +69,7 @@ export function parseIpv6(text: string): Result<Buffer, IpParseError> {
   for (const w of words) if (!HEX_GROUP.test(w)) return err('bad-ipv6');
   const used = words.length + (v4 ? 2 : 0);
   if (halves.length === 2 ? used > 7 : used !== 8) return err('bad-ipv6');
-  const out = Buffer.alloc(IPV6_LEN);
+  const out = Buffer.allocUnsafe(IPV6_LEN).fill(0);
   const headWords = halves.length === 2 ? head.length : words.length;
   for (let i = 0; i < headWords; i++) out.writeUInt16BE(Number.parseInt(words[i] ?? '0', 16), i * 2);
   const tailWords = words.slice(headWords);

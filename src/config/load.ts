@@ -4,7 +4,7 @@
  * own sections, followed by that process's validation. The model takes each section from the
  * pass that owns it; diagnostics are collected from all passes.
  */
-import { ConfigTestExit, type Diagnostic, DiagnosticSink } from '../base/diagnostics.js';
+import { ConfigTestExit, type Diagnostic, DiagnosticSink, type SourceLoc } from '../base/diagnostics.js';
 import { type ConfigFs, nodeConfigFs } from './fs.js';
 import { glob } from './glob.js';
 import { bfdSection } from './keywords/bfd.js';
@@ -20,7 +20,7 @@ import {
   ParseContext,
   type Pass,
 } from './parser.js';
-import { type ConfigLine, ConfigReader, Include } from './reader.js';
+import { ConfigReader, Include } from './reader.js';
 
 export interface LoadOptions {
   readonly path: string;
@@ -45,26 +45,42 @@ export interface LoadResult {
 
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
+/** The logical lines as the passes read them: read once, on the first pass's demand. */
 class CachedLines implements LineSource {
-  private readonly lines: ConfigLine[] = [];
+  private readonly texts: string[] = [];
+  private readonly files: string[] = [];
+  private readonly lineNos: number[] = [];
   private done = false;
   constructor(private readonly reader: ConfigReader) {}
-  get(index: number): ConfigLine | undefined {
-    while (!this.done && this.lines.length <= index) {
-      const l = this.reader.readLine();
-      if (l) this.lines.push(l);
-      else {
+  text(index: number): string | undefined {
+    while (!this.done && this.texts.length <= index) {
+      const t = this.reader.readText();
+      if (t !== null) {
+        this.texts.push(t);
+        this.files.push(this.reader.lineFile);
+        this.lineNos.push(this.reader.lineNo);
+      } else {
         this.done = true;
         this.reader.finish();
       }
     }
-    return this.lines[index];
+    return this.texts[index];
+  }
+  loc(index: number): SourceLoc {
+    return { file: this.files[index] as string, line: this.lineNos[index] as number };
+  }
+  private readonly skipped = new Map<number, number>();
+  skippedBlockEnd(start: number): number | undefined {
+    return this.skipped.get(start);
+  }
+  rememberSkippedBlock(start: number, end: number): void {
+    this.skipped.set(start, end);
   }
   setIncludeCheck(flags: number): void {
     this.reader.setIncludeCheck(flags);
   }
   get count(): number {
-    return this.lines.length;
+    return this.texts.length;
   }
 }
 

@@ -5,10 +5,10 @@
  * handler and, for blocks, a sub-table.
  */
 import type { ConfigErrKind, DiagnosticSink, SourceLoc } from '../base/diagnostics.js';
-import type { ConfigLine } from './reader.js';
 import { splitQuotedEscaped, splitWords } from './tokens.js';
 import type { ValueReport } from './values.js';
 
+/** `{`, `}` or `"`: what can change a skipped block's level. */
 const PLAIN_SKIP = /[{}"]/;
 /** Each keyword table's index by name, built once per table. */
 const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Keyword>>();
@@ -116,16 +116,30 @@ export interface InterfaceLookup {
   mayBeMacvlan?(name: string): boolean;
 }
 
-/** Lines by index, read on first demand (so a pass that stops early reads no further). */
+/**
+ * Lines by index, read on first demand (so a pass that stops early reads no further). Text and
+ * place apart: a config has hundreds of thousands of lines, and most never need their place.
+ */
 export interface LineSource {
-  get(index: number): ConfigLine | undefined;
+  /** The text of line `index`, or undefined past the last line. */
+  text(index: number): string | undefined;
+  /** Where line `index` (one already read) is. */
+  loc(index: number): SourceLoc;
   /** include_check: how later includes are judged (the reader is still reading). */
   setIncludeCheck?(flags: number): void;
+  /**
+   * Skipped blocks as an earlier pass found them: a block skipped from line `start` (just
+   * inside its `{`) that ends at its `}` on line `end`. Every pass skips the sections of the
+   * others, over the same lines, so each block is walked once and then jumped over.
+   */
+  skippedBlockEnd?(start: number): number | undefined;
+  rememberSkippedBlock?(start: number, end: number): void;
 }
 
 export class ParseContext implements ValueReport {
   private readonly states = new Map<StateKey<unknown>, unknown>();
-  private current: ConfigLine | undefined;
+  /** The index of the current line (the last one read), -1 before the first. */
+  private current = -1;
   private index = 0;
 
   constructor(
@@ -154,7 +168,7 @@ export class ParseContext implements ValueReport {
   }
 
   loc(): SourceLoc | undefined {
-    return this.current ? { file: this.current.file, line: this.current.line } : undefined;
+    return this.current >= 0 ? this.lines.loc(this.current) : undefined;
   }
 
   report(kind: ConfigErrKind, message: string, at?: SourceLoc): void {
@@ -168,27 +182,52 @@ export class ParseContext implements ValueReport {
   }
 
   /**
-   * Inside a skipped block only braces matter: lines without `{`, `}` or a quote (which could
-   * hide a brace word or be unmatched) cannot change anything, so they are passed over unsplit.
+   * Inside a skipped block only braces matter. The reader puts every brace outside quotes on a
+   * line of its own, so a line that is `{` or `}` moves the level and any other line without
+   * `{`, `}` or a quote (which could hide a brace word or be unmatched) cannot change anything:
+   * both are passed over unsplit. Stops at any other line, or when the skipped block ends;
+   * returns true when that end also ends the enclosing level (process_stream's ret_err).
    */
-  private skipPlainLines(): void {
+  private skipLines(): boolean {
+    const start = this.index;
+    const whole = this.skipSublevel === 1;
+    const known = whole ? this.lines.skippedBlockEnd?.(start) : undefined;
+    if (known !== undefined) {
+      this.skipSublevel = 0;
+      this.current = known;
+      this.index = known + 1;
+      return this.kwLevel > 0;
+    }
     for (;;) {
-      const line = this.lines.get(this.index);
-      if (!line || PLAIN_SKIP.test(line.text)) return;
-      this.current = line;
-      this.index++;
+      const t = this.lines.text(this.index);
+      if (t === undefined) return false;
+      if (t === '{') this.skipSublevel++;
+      else if (t === '}') {
+        if (--this.skipSublevel === 0) {
+          if (whole) this.lines.rememberSkippedBlock?.(start, this.index);
+          this.current = this.index++;
+          return this.kwLevel > 0;
+        }
+      } else if (PLAIN_SKIP.test(t)) return false;
+      this.current = this.index++;
     }
   }
 
-  /** The next line's words, or undefined at the end; blank lines are skipped. */
-  nextLine(): { words: readonly string[]; raw: string } | undefined {
+  private readonly onQuoteError = (m: string): void => this.report('unmatched-quote', m);
+
+  /**
+   * The next line's words, or undefined at the end; blank lines are skipped. The line itself
+   * is `this.current` (its text for handlers that re-split it).
+   */
+  nextLine(): readonly string[] | undefined {
     for (;;) {
-      const line = this.lines.get(this.index++);
-      if (!line) break;
-      this.current = line;
+      const i = this.index++;
+      const text = this.lines.text(i);
+      if (text === undefined) break;
+      this.current = i;
       // Split again in every pass, as keepalived does: cheaper than keeping 4 words per line.
-      const words = splitWords(line.text, (m) => this.report('unmatched-quote', m));
-      if (words) return { words, raw: line.text };
+      const words = splitWords(text, this.onQuoteError);
+      if (words) return words;
     }
     return undefined;
   }
@@ -223,7 +262,7 @@ export class ParseContext implements ValueReport {
     for (;;) {
       const next = this.nextLine();
       if (!next) return;
-      let vec = [...next.words];
+      let vec = [...next];
       if (needBob) {
         needBob = false;
         if (vec[0] === '{') {
@@ -280,10 +319,9 @@ export class ParseContext implements ValueReport {
       TABLE_INDEX.set(table, byName);
     }
     for (;;) {
-      if (this.skipSublevel > 0) this.skipPlainLines();
-      const line = this.nextLine();
-      if (!line) return false;
-      const words = line.words;
+      if (this.skipSublevel > 0 && this.skipLines()) return true;
+      const words = this.nextLine();
+      if (!words) return false;
       let str = words[0] as string;
       if (this.skipSublevel === -1) {
         if (str === '{') {
@@ -328,7 +366,7 @@ export class ParseContext implements ValueReport {
           bobNeeded = false;
         } else bobNeeded = true;
       }
-      kw.handler?.(this, new Words(vec, line.raw, this));
+      kw.handler?.(this, new Words(vec, this.lines.text(this.current) as string, this));
       if (kw.sub) {
         this.kwLevel++;
         const skipped = this.processStream(kw.sub, bobNeeded);

@@ -15,6 +15,9 @@ import { addList, addSequence, type Repetition } from './repetition.js';
 /** keepalived reads at most MAXBUF-1 characters per fgets(). */
 export const MAXBUF = 1024;
 const MAX_SUBSTITUTIONS = 1000;
+const BRACE_OR_QUOTE = /[{}"]/g;
+/** What decomment() has to look at: quotes, escapes and comment starts. */
+const DECOMMENT_SPECIAL = /["\\!#]/;
 
 export interface ConfigLine extends SourceLoc {
   readonly text: string;
@@ -40,7 +43,17 @@ interface OpenFile {
   readonly text: string;
   pos: number;
   lineNo: number;
+  /**
+   * No NUL, carriage return, quote, backslash or comment character anywhere: each physical
+   * line is its text without the blanks around it (most files; read on a fast path).
+   */
+  readonly simple: boolean;
+  /** Simple, and no `@`, `$` or `~` either: no line has anything to expand. */
+  readonly plain: boolean;
 }
+
+const NOT_SIMPLE = /[\0\r"\\!#]/;
+const EXPANDS = /[@$~]/;
 
 interface GlobEntry {
   readonly pattern: string;
@@ -68,6 +81,8 @@ export class ConfigReader {
   hadFileError = false;
   blockDepth = 0;
   private eof = false;
+  /** The last line nextNonBlankPhysical() returned came from a plain file's fast path. */
+  private physPlain = false;
 
   constructor(
     private readonly opts: ReaderOptions,
@@ -85,10 +100,15 @@ export class ConfigReader {
 
   /** Where a diagnostic raised now would point: the file being read and its current line. */
   loc(): SourceLoc | undefined {
+    const f = this.currentFile();
+    return f ? { file: f.path, line: f.lineNo } : undefined;
+  }
+
+  private currentFile(): OpenFile | undefined {
     // While an include is being opened, keepalived points at the line of the includer.
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i]?.current;
-      if (f) return { file: f.path, line: f.lineNo };
+      if (f) return f;
     }
     return undefined;
   }
@@ -212,12 +232,16 @@ export class ConfigReader {
         this.fileError(Include.r, `Configuration file '${path}' open problem (${bytes.error}) - skipping`);
         continue;
       }
+      const text = bytes.toString('utf8');
+      const simple = !NOT_SIMPLE.test(text);
       entry.current = {
         path: abs,
         dir: abs.slice(0, abs.lastIndexOf('/')) || '/',
-        text: bytes.toString('utf8'),
+        text,
         pos: 0,
         lineNo: 0,
+        simple,
+        plain: simple && !EXPANDS.test(text),
       };
       return true;
     }
@@ -255,7 +279,17 @@ export class ConfigReader {
 
   // ---- logical lines ----
 
+  /** Where the line readText() returned last is. */
+  lineFile = '';
+  lineNo = 0;
+
   readLine(): ConfigLine | null {
+    const text = this.readText();
+    return text === null ? null : { text, file: this.lineFile, line: this.lineNo };
+  }
+
+  /** The next logical line's text (its place in lineFile and lineNo), null at the end. */
+  readText(): string | null {
     if (this.eof) return null;
     let buf: string;
     do {
@@ -297,6 +331,8 @@ export class ConfigReader {
       } else {
         const phys = this.nextNonBlankPhysical();
         if (phys === undefined) return undefined;
+        // A line of a plain file has nothing to expand.
+        if (this.physPlain && !this.definingMultiline) return phys;
         buf = phys;
       }
 
@@ -313,9 +349,38 @@ export class ConfigReader {
 
   private nextNonBlankPhysical(): string | undefined {
     for (;;) {
+      const f = this.definingMultiline ? undefined : this.stack[this.stack.length - 1]?.current;
+      if (f?.simple && f.pos < f.text.length) {
+        // What nextPhysical(), the end-of-line strip and decomment() make of a line of a simple
+        // file, with one slice instead of three.
+        const text = f.text;
+        const nl = text.indexOf('\n', f.pos);
+        let end = nl < 0 ? text.length : nl;
+        if ((nl < 0 ? end : end + 1) - f.pos <= MAXBUF - 1) {
+          let start = f.pos;
+          f.pos = nl < 0 ? end : end + 1;
+          f.lineNo++;
+          for (
+            let c = text.charCodeAt(start);
+            start < end && (c === 32 || c === 9);
+            c = text.charCodeAt(++start)
+          );
+          for (
+            let c = text.charCodeAt(end - 1);
+            end > start && (c === 32 || c === 9);
+            c = text.charCodeAt(--end - 1)
+          );
+          if (start === end) continue;
+          this.physPlain = f.plain;
+          return text.slice(start, end);
+        }
+      }
+      this.physPlain = false;
       const chunk = this.nextPhysical();
       if (chunk === undefined) return undefined;
-      const line = chunk.replace(/[\r\n]+$/, '');
+      let end = chunk.length;
+      for (let c = chunk.charCodeAt(end - 1); c === 10 || c === 13; c = chunk.charCodeAt(--end - 1));
+      const line = end === chunk.length ? chunk : chunk.slice(0, end);
       if (line.length === 0) {
         if (this.definingMultiline) this.endMultilineDefinition();
         continue;
@@ -443,7 +508,16 @@ export class ConfigReader {
    * outside quotes become literal. A trailing `\` is kept (it continues a definition).
    */
   decomment(input: string): string {
-    const str = input.replace(/^[ \t]+/, '');
+    // Most lines have no quote, escape or comment: trimming their blanks is all there is to do.
+    const n = input.length;
+    let start = 0;
+    for (let c = input.charCodeAt(0); c === 32 || c === 9; c = input.charCodeAt(++start));
+    if (!DECOMMENT_SPECIAL.test(input)) {
+      let end = n;
+      while (end > start && (input.charCodeAt(end - 1) === 32 || input.charCodeAt(end - 1) === 9)) end--;
+      return start === 0 && end === n ? input : input.slice(start, end);
+    }
+    const str = start === 0 ? input : input.slice(start);
     let out = '';
     let quote = false;
     let cont = false;
@@ -503,22 +577,22 @@ export class ConfigReader {
   }
 
   /** `{` and `}` outside quotes end a line; what follows comes back as the next line. */
-  private splitBraces(input: string): ConfigLine {
+  private splitBraces(input: string): string {
     let buf = input;
     let idx = -1;
     if (buf[0] === '{' || buf[0] === '}') idx = 0;
     else {
-      for (let i = 0; i < buf.length; i++) {
-        const c = buf[i];
-        if (c === '"') {
-          // Braces inside "..." do not count; an unmatched quote ends the search.
-          const close = buf.indexOf('"', i + 1);
-          if (close < 0) break;
-          i = close;
-        } else if (c === '{' || c === '}') {
-          idx = i;
+      // The regular expression scans natively: a loop over characters here ran cold.
+      BRACE_OR_QUOTE.lastIndex = 0;
+      for (let m = BRACE_OR_QUOTE.exec(buf); m; m = BRACE_OR_QUOTE.exec(buf)) {
+        if (m[0] !== '"') {
+          idx = m.index;
           break;
         }
+        // Braces inside "..." do not count; an unmatched quote ends the search.
+        const close = buf.indexOf('"', m.index + 1);
+        if (close < 0) break;
+        BRACE_OR_QUOTE.lastIndex = close + 1;
       }
     }
     if (idx >= 0) {
@@ -529,7 +603,9 @@ export class ConfigReader {
         buf = buf.slice(0, idx + skip);
       }
     }
-    buf = buf.replace(/[ \t]+$/, '');
+    let end = buf.length;
+    while (end > 0 && (buf.charCodeAt(end - 1) === 32 || buf.charCodeAt(end - 1) === 9)) end--;
+    if (end < buf.length) buf = buf.slice(0, end);
     if (buf === '{') this.blockDepth++;
     else if (buf === '}') {
       if (this.blockDepth-- < 1) {
@@ -537,7 +613,9 @@ export class ConfigReader {
         this.blockDepth = 0;
       }
     }
-    const loc = this.loc() ?? { file: '', line: 0 };
-    return { text: buf, file: loc.file, line: loc.line };
+    const f = this.currentFile();
+    this.lineFile = f ? f.path : '';
+    this.lineNo = f ? f.lineNo : 0;
+    return buf;
   }
 }

@@ -10,10 +10,14 @@ function isWhiteCode(c: number): boolean {
 }
 const isWhite = (c: string | undefined): boolean => c !== undefined && isWhiteCode(c.charCodeAt(0));
 
+const WORD = /[^ \t\n\v\f\r]+/g;
+
 export type QuoteError = (message: string) => void;
 
 /** Words of a line; undefined when there are none. A `"` without its pair ends the line. */
 export function splitWords(line: string, onError: QuoteError): string[] | undefined {
+  // Without quotes the words are the runs of non-blanks, found natively: most lines.
+  if (line.indexOf('"') < 0) return line.match(WORD) ?? undefined;
   const words: string[] = [];
   let i = 0;
   const n = line.length;

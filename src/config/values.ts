@@ -24,8 +24,12 @@ const UINT_MAX = 4294967295;
 export const TIMER_MAXIMUM_US = 2 ** 64 - 2;
 export const TIMER_HZ_DIGITS = 6;
 
+const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
 /** strtol/strtoul with base 10 (or 0/16): the longest valid prefix and whether all was used. */
 function parseLeading(text: string, base: number): { value: bigint; rest: string; any: boolean } {
+  // Nearly every number in a config is a short plain decimal: no need for the general path.
+  if (base !== 16 && PLAIN_DECIMAL.test(text)) return { value: BigInt(Number(text)), rest: '', any: true };
   const s = text.replace(/^[ \t\n\v\f\r]+/, '');
   let re: RegExp;
   if (base === 16) re = /^([+-]?)(?:0[xX])?([0-9a-fA-F]+)/;

@@ -5,11 +5,11 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
-import { printConfig } from '../config/print/index.js';
 import { parseArgs, SIGNUMS } from './args.js';
-import { runDaemon } from './daemon.js';
 import { readConfig } from './read-config.js';
-import { runReloadPlan } from './reload-plan-cli.js';
+
+// The daemon, --reload-plan and --print-config are imported when used: `-t` then loads only
+// the configuration reader (ES modules load one by one, and the daemon is half of them).
 
 export const VERSION = '0.1.0';
 export const COMPATIBLE_WITH = 'Keepalived v2.2.7';
@@ -107,7 +107,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
     io.stdout(`${n}\n`);
     return 0;
   }
-  if (o.reloadPlan !== undefined) return runReloadPlan(o, io, readText);
+  if (o.reloadPlan !== undefined)
+    return import('./reload-plan-cli.js').then((m) => m.runReloadPlan(o, io, readText));
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
   if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
     const result = readConfig(o);
@@ -120,10 +121,17 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
       }
     } else io.stderr(lines.join(''));
     if (o.dumpConfigJson && result.config) io.stdout(`${JSON.stringify(result.config, null, 2)}\n`);
-    if (o.printConfig && result.config) io.stdout(printConfig(result.config));
-    return o.configTest !== undefined ? result.exitStatus : result.config ? 0 : 1;
+    const status = o.configTest !== undefined ? result.exitStatus : result.config ? 0 : 1;
+    const config = result.config;
+    if (o.printConfig && config) {
+      return import('../config/print/index.js').then((m) => {
+        io.stdout(m.printConfig(config));
+        return status;
+      });
+    }
+    return status;
   }
-  return runDaemon(o, argv);
+  return import('./daemon.js').then((m) => m.runDaemon(o, argv));
 }
 
 /** Reads a small text file, for tools that print a config's source lines. */

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type LoadResult, loadConfig } from '../config/load.js';
+import type { InterfaceLookup } from '../config/parser.js';
 import { netnsInterfaces, sysfsInterfaces } from '../sys/interfaces.js';
 import type { CliOptions } from './args.js';
 
@@ -22,11 +23,43 @@ function pathKind(path: string): 'file' | 'directory' | 'other' | undefined {
   }
 }
 
+/**
+ * Each interface looked up once per reading, as keepalived reads the interface list once
+ * (1,000 instances on four interfaces ask sysfs four times, not a thousand).
+ */
+function remembered(lookup: InterfaceLookup): InterfaceLookup {
+  const exists = new Map<string, boolean>();
+  const loopback = new Map<string, boolean>();
+  return {
+    exists(name) {
+      let v = exists.get(name);
+      if (v === undefined) {
+        v = lookup.exists(name);
+        exists.set(name, v);
+      }
+      return v;
+    },
+    isLoopback(name) {
+      let v = loopback.get(name);
+      if (v === undefined) {
+        v = lookup.isLoopback(name);
+        loopback.set(name, v);
+      }
+      return v;
+    },
+  };
+}
+
 export function readConfig(o: CliOptions): LoadResult {
   return loadConfig({
     path: o.configFile,
     configId: o.configId ?? defaultConfigId(),
-    env: { interfaces: sysfsInterfaces, interfacesIn: netnsInterfaces, fileExists: existsSync, pathKind },
+    env: {
+      interfaces: remembered(sysfsInterfaces),
+      interfacesIn: netnsInterfaces,
+      fileExists: existsSync,
+      pathKind,
+    },
     testMode: o.configTest !== undefined,
     allConfig: o.allConfig,
   });

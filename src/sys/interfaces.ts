@@ -1,6 +1,6 @@
 /** Network interfaces of the current namespace, read from sysfs (what `-t` checks against). */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { InterfaceLookup } from '../config/parser.js';
 
 /** IFF_LOOPBACK from <linux/if.h>. */
@@ -36,6 +36,11 @@ export function netnsInterfaces(netns: string): InterfaceLookup | undefined {
   if (!/^[A-Za-z0-9_.-]+$/.test(netns) || !existsSync(`/run/netns/${netns}`)) return undefined;
   let out: string;
   try {
+    // node:child_process is loaded here, when a config names a net_namespace: `-t` does not
+    // otherwise need it, and it takes a while to load.
+    const { execFileSync } = createRequire(import.meta.url)(
+      'node:child_process',
+    ) as typeof import('node:child_process');
     out = execFileSync('ip', ['-n', netns, '-o', 'link', 'show'], { encoding: 'utf8', timeout: 5000 });
   } catch {
     return undefined;

@@ -50,7 +50,7 @@ export function runPass(
   reader.open(CONF);
   const lines: ConfigLine[] = [];
   for (let l = reader.readLine(); l; l = reader.readLine()) lines.push(l);
-  const source: LineSource = { get: (i) => lines[i] };
+  const source: LineSource = { text: (i) => lines[i]?.text, loc: (i) => lines[i] as ConfigLine };
   const ctx = new ParseContext(pass, source, sink, env, true, undefined);
   ctx.run(roots);
   return { ctx, sink };

@@ -14,7 +14,7 @@ export interface SockAddr {
 }
 
 export function unspecAddr(): SockAddr {
-  return { family: 0, bytes: Buffer.alloc(4), port: 0 };
+  return { family: 0, bytes: Buffer.allocUnsafe(4).fill(0), port: 0 };
 }
 
 /**

@@ -175,6 +175,8 @@ const realServerKeywords: Keyword[] = [
   }),
 ];
 
+let realServerTable: readonly Keyword[] | undefined;
+
 /** sorry_server, sorry_server_inhibit, sorry_server_lvs_method and real_server. */
 export const serverKeywords: Keyword[] = [
   {
@@ -209,9 +211,11 @@ export const serverKeywords: Keyword[] = [
   {
     name: 'real_server',
     handler: realServerHandler,
-    // Read when the block is parsed, not at import: checkers/ imports check-state.ts too.
+    // Read when the block is parsed, not at import: checkers/ imports check-state.ts too. Made
+    // once: the parser indexes each table by its identity.
     get sub(): readonly Keyword[] {
-      return [...realServerKeywords, ...checkerKeywords];
+      realServerTable ??= [...realServerKeywords, ...checkerKeywords];
+      return realServerTable;
     },
     close: realServerClose,
   },

@@ -116,6 +116,8 @@ export interface VrrpInstanceDraft {
 
 export interface VrrpInstancesDraft {
   instances: VrrpInstanceDraft[];
+  /** The names in `instances`, for the duplicate check. */
+  names: Set<string>;
   /** The instance being read (undefined after a refused vrrp_instance line). */
   current: VrrpInstanceDraft | undefined;
   /** lvs_sync_daemon_interface given in an instance (keepalived sets the global one). */
@@ -127,6 +129,7 @@ export interface VrrpInstancesDraft {
 
 export const VRRP_INSTANCES = new StateKey<VrrpInstancesDraft>('vrrp_instance', () => ({
   instances: [],
+  names: new Set(),
   current: undefined,
   lvsSyncdInterface: undefined,
   lvsSyncdInstance: undefined,

@@ -319,10 +319,23 @@ function vridConflicts(ctx: ParseContext, list: readonly VrrpInstanceDraft[]): b
   const unicastOf = (v: VrrpInstanceDraft): boolean => v.unicastConfigured && v.peers.length > 0;
   const group = (v: VrrpInstanceDraft): string =>
     v.mcastDst?.address ?? (v.family === 6 ? g.vrrpMcastGroup6 : g.vrrpMcastGroup4);
+  // Only instances of one family and VRID can conflict: compare within those buckets, in the
+  // order of a scan over all pairs (so reports come out in keepalived's order).
+  const buckets = new Map<string, { members: number[]; next: number }>();
   for (let i = 0; i < list.length; i++) {
     const a = list[i] as VrrpInstanceDraft;
-    for (let j = i + 1; j < list.length; j++) {
-      const b = list[j] as VrrpInstanceDraft;
+    const key = `${a.family}/${a.vrid}`;
+    const b = buckets.get(key);
+    if (b) b.members.push(i);
+    else buckets.set(key, { members: [i], next: 0 });
+  }
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as VrrpInstanceDraft;
+    const bucket = buckets.get(`${a.family}/${a.vrid}`) as { members: number[]; next: number };
+    // Members are in list order and i visits them in turn: the ones after i follow `next`.
+    bucket.next++;
+    for (let k = bucket.next; k < bucket.members.length; k++) {
+      const b = list[bucket.members[k] as number] as VrrpInstanceDraft;
       if (a.family !== b.family || a.vrid !== b.vrid || unicastOf(a) !== unicastOf(b)) continue;
       if (unicastOf(a)) {
         if (a.ifp && b.ifp && a.ifp.name !== b.ifp.name) continue;

@@ -31,13 +31,14 @@ function startInstance(ctx: ParseContext, w: Words): void {
     return;
   }
   const name = w.at(1);
-  if (st.instances.some((i) => i.name === name)) {
+  if (st.names.has(name)) {
     ctx.report('general-error', `vrrp instance ${name} already defined`);
     ctx.skipBlock(true);
     return;
   }
   const v = newInstanceDraft(ctx, name);
   st.instances.push(v);
+  st.names.add(name);
   st.current = v;
 }
 

@@ -263,6 +263,9 @@ const VRRP_PRIO_OWNER = 255;
  * exist and belong to one group only. Returns the instance names of each valid group.
  */
 export function validateSyncGroups(ctx: ParseContext, instances: readonly InstanceView[]): void {
+  // The first instance of a name, as a scan would find it.
+  const byName = new Map<string, InstanceView>();
+  for (const i of instances) if (!byName.has(i.name)) byName.set(i.name, i);
   const st = ctx.state(VRRP_TRACKING);
   const member = new Set<string>();
   for (const g of st.syncGroups) {
@@ -274,7 +277,7 @@ export function validateSyncGroups(ctx: ParseContext, instances: readonly Instan
     const kept: string[] = [];
     let state: 'INIT' | 'MASTER' | 'BACKUP' = 'INIT';
     for (const name of g.instances) {
-      const inst = instances.find((i) => i.name === name);
+      const inst = byName.get(name);
       if (!inst) {
         ctx.reportGlobal(
           'general-error',

@@ -80,8 +80,8 @@ export function validateVrrpTracking(ctx: ParseContext): void {
   validateSyncGroups(ctx, instances);
   // static_track_group_init(): groups without existing members are dropped (only logged).
   const st = ctx.state(VRRP_TRACKING);
-  for (const g of st.trackGroups)
-    g.instances = (g.instances ?? []).filter((n) => instances.some((i) => i.name === n));
+  const names = new Set(instances.map((i) => i.name));
+  for (const g of st.trackGroups) g.instances = (g.instances ?? []).filter((n) => names.has(n));
   validateSyncGroupTracking(ctx, instances);
 }
 
