@@ -158,11 +158,14 @@ async function runVrrp(
   // The worker is created below; events from the trackers wait for it.
   let sendToWorker: (m: ToWorker) => void = () => {};
   const fifos = openFifos(config, log);
-  const mails = startMailAlerts(config, {
-    log: (text, detail) => log.log(text, detail),
+  const mailDeps = {
+    log: (text: string, detail?: boolean) => log.log(text, detail),
     localName: () => localName(),
     userName: userName(),
-  });
+  };
+  let mails = startMailAlerts(config, mailDeps);
+  /** The mails of the configuration before the last reload: its removed instances' last mail. */
+  let retiredMails = mails;
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
   const trackingOptions = {
     clock: realClock,
@@ -248,7 +251,8 @@ async function runVrrp(
           const line = instanceFifoLine(m.instance, m.effect);
           if (line !== undefined) for (const f of fifos) f.write(line);
           const effect = m.effect;
-          if (effect.kind === 'notify') void mails.then((a) => a?.instance(m.instance, effect.state));
+          if (effect.kind === 'notify')
+            void (deleted ? retiredMails : mails).then((a) => a?.instance(m.instance, effect.state));
           break;
         }
         case 'fatal':
@@ -311,6 +315,10 @@ async function runVrrp(
       retiredScripts = notifyScripts;
       notifyScripts = new Map(r.config.vrrp.instances.map((v) => [v.name, v.notify]));
       groupScripts = new Map(r.config.vrrp.syncGroups.map((g) => [g.name, g]));
+      // keepalived re-reads the mail settings and starts every instance's last mailed state
+      // afresh (last_email_state = INIT in the new vrrp_t) at a reload.
+      retiredMails = mails;
+      mails = startMailAlerts(r.config, mailDeps);
       void tracking.stop();
       tracking = next;
       if (workerReady) tracking.start();
