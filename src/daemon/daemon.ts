@@ -137,7 +137,14 @@ async function runVrrp(
 ): Promise<number> {
   // The VMACs first: the plan puts VIPs and sockets on them.
   const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
-  if (!o.checkOnly) await vmacs.apply(config);
+  if (!o.checkOnly) {
+    try {
+      await vmacs.apply(config);
+    } catch (e) {
+      // The instances on a VMAC then say they cannot start; the others run.
+      log.log(`VMAC setup failed: ${(e as Error).message}`);
+    }
+  }
   const interfaces = await readInterfacesAtStart();
   const plan = planVrrp(config, interfaces, vmacs.bindings);
   for (const m of plan.messages) log.log(m);
@@ -209,7 +216,10 @@ async function runVrrp(
       for (const f of fifos) f.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
       // The worker has removed the VIPs; now their VMACs go.
-      void vmacs.stop(o.dontReleaseVrrp).finally(() => resolve(code));
+      void vmacs
+        .stop(o.dontReleaseVrrp)
+        .catch((e: unknown) => log.log(`VMAC removal failed: ${(e as Error).message}`))
+        .finally(() => resolve(code));
     };
     const stop = (): void => {
       if (stopping) return;
@@ -269,7 +279,9 @@ async function runVrrp(
           break;
         case 'reloaded':
           // The worker has moved off the VMACs the new config dropped.
-          void vmacs.removeUnused();
+          void vmacs
+            .removeUnused()
+            .catch((e: unknown) => log.log(`VMAC removal failed: ${(e as Error).message}`));
           break;
         case 'stopped':
           break;

@@ -26,7 +26,7 @@ import {
   writeU32,
 } from '../net/rtnetlink.js';
 import { AF_INET, IFA, IFADDRMSG_LEN } from '../net/rtnetlink-addr.js';
-import { IFINFOMSG_LEN, IFLA } from '../net/rtnetlink-link.js';
+import { IFINFOMSG_LEN, IFLA, IFLA_INET_CONF } from '../net/rtnetlink-link.js';
 
 export interface FakeAddr {
   readonly ifindex: number;
@@ -42,7 +42,11 @@ export interface FakeLink {
   readonly name: string;
   readonly mac: Buffer;
   readonly mtu: number;
-  readonly flags: number;
+  flags: number;
+  /** IFLA_LINK: the lower link (a macvlan's base). */
+  readonly link?: number;
+  /** IPv4 devconf (IPV4_DEVCONF_* -> value), sent in dumps as IFLA_AF_SPEC when present. */
+  readonly conf?: Map<number, number>;
 }
 
 const E = osConstants.errno;
@@ -107,6 +111,13 @@ export class FakeRtnetlink {
           m,
           this.addrs.map((a) => addrMessage(a, m.seq)),
         );
+      case RTM.newLink:
+        return [ackMessage(m, this.#newLink(m))];
+      case RTM.delLink: {
+        const i = this.links.findIndex((l) => l.ifindex === readU32(m.payload, 4));
+        if (i >= 0) this.links.splice(i, 1);
+        return [ackMessage(m, i < 0 ? E.ENODEV : 0)];
+      }
       case RTM.getLink:
         return this.#dump(
           m,
@@ -115,6 +126,39 @@ export class FakeRtnetlink {
       default:
         return [ackMessage(m, E.EOPNOTSUPP)];
     }
+  }
+
+  /** RTM_NEWLINK: create (with NLM_F_CREATE) or change flags and IPv4 devconf of a link. */
+  #newLink(m: NlMessage): number {
+    const p = m.payload;
+    const attrs = parseAttrs(p, IFINFOMSG_LEN).attrs;
+    const ifindex = readU32(p, 4);
+    if ((m.flags & NLM_F.create) !== 0) {
+      const name = attrs.get(IFLA.ifname);
+      if (name === undefined) return E.EINVAL;
+      const text = name.toString('utf8').replace(/\0.*$/, '');
+      if (this.links.some((l) => l.name === text)) return E.EEXIST;
+      const link = attrs.get(IFLA.link);
+      this.links.push({
+        ifindex: Math.max(...this.links.map((l) => l.ifindex)) + 1,
+        name: text,
+        mac: Buffer.from(attrs.get(IFLA.address) ?? Buffer.alloc(6)),
+        mtu: 1500,
+        flags: 0x1002,
+        ...(link !== undefined && { link: readU32(link, 0) }),
+        conf: new Map(),
+      });
+      return 0;
+    }
+    const target = this.links.find((l) => l.ifindex === ifindex);
+    if (target === undefined) return E.ENODEV;
+    const change = readU32(p, 12);
+    target.flags = (target.flags & ~change) | (readU32(p, 8) & change);
+    const inet = attrs.get(IFLA.afSpec) && parseAttrs(attrs.get(IFLA.afSpec) as Buffer, 0).attrs.get(AF_INET);
+    const conf = inet ? parseAttrs(inet, 0).attrs.get(IFLA_INET_CONF) : undefined;
+    if (conf !== undefined)
+      for (const [k, v] of parseAttrs(conf, 0).attrs) target.conf?.set(k, readU32(v, 0));
+    return 0;
   }
 
   #newAddr(m: NlMessage): number {
@@ -208,10 +252,18 @@ function linkMessage(l: FakeLink, seq: number): Buffer {
   writeU16(ifi, 1, 2); // ARPHRD_ETHER
   writeU32(ifi, l.ifindex, 4);
   writeU32(ifi, l.flags, 8);
-  return encodeMessage({ type: RTM.newLink, flags: NLM_F.multi, seq }, [
+  const parts = [
     ifi,
     encodeAttrString(IFLA.ifname, l.name),
     encodeAttrU32(IFLA.mtu, l.mtu),
     encodeAttr(IFLA.address, l.mac),
-  ]);
+  ];
+  if (l.link !== undefined) parts.push(encodeAttrU32(IFLA.link, l.link));
+  if (l.conf !== undefined) {
+    // IFLA_INET_CONF: every IPV4_DEVCONF value, in index order, as the kernel sends it.
+    const values = Buffer.alloc(4 * 32);
+    for (const [k, v] of l.conf) if (k >= 1 && k <= 32) writeU32(values, v, (k - 1) * 4);
+    parts.push(encodeAttr(IFLA.afSpec, encodeAttr(AF_INET, encodeAttr(IFLA_INET_CONF, values))));
+  }
+  return encodeMessage({ type: RTM.newLink, flags: NLM_F.multi, seq }, parts);
 }
