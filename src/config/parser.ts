@@ -109,6 +109,11 @@ export interface Environment {
 export interface InterfaceLookup {
   exists(name: string): boolean;
   isLoopback(name: string): boolean;
+  /**
+   * Whether an existing interface may be a VMAC keepalived can take over (a private macvlan);
+   * absent = never. The daemon checks the kind and mode again through netlink before use.
+   */
+  mayBeMacvlan?(name: string): boolean;
 }
 
 /** Lines by index, read on first demand (so a pass that stops early reads no further). */

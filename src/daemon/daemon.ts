@@ -23,17 +23,19 @@ import {
 } from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
-import { readInterfaces } from '../sys/interface-table.js';
+import { readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
+import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
 import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
+import { DaemonVmacs } from './vmacs.js';
 import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -99,6 +101,7 @@ function daemonize(argv: readonly string[]): number {
 
 export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise<number> {
   if (!o.dontFork) return daemonize(argv);
+  tuneHeapForDaemon();
   const log = makeLog(o);
   const pidFile = o.pidFile ?? DEFAULT_PID_FILE;
   const vrrpPidFile = o.vrrpPidFile ?? DEFAULT_VRRP_PID_FILE;
@@ -126,9 +129,17 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
   }
 }
 
-function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapshot: string): Promise<number> {
-  const interfaces = readInterfaces();
-  const plan = planVrrp(config, interfaces);
+async function runVrrp(
+  o: CliOptions,
+  config: KeepalivedConfig,
+  log: DaemonLog,
+  snapshot: string,
+): Promise<number> {
+  // The VMACs first: the plan puts VIPs and sockets on them.
+  const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
+  if (!o.checkOnly) await vmacs.apply(config);
+  const interfaces = await readInterfacesAtStart();
+  const plan = planVrrp(config, interfaces, vmacs.bindings);
   for (const m of plan.messages) log.log(m);
   let running = runningPlanOf(config, o.checkOnly ? [] : plan.instances);
   const saveSnapshot = (): void => {
@@ -157,6 +168,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     clock: realClock,
     log: (text: string) => log.log(text),
     send: (instance: string, event: EngineEvent) => sendToWorker({ type: 'event', instance, event }),
+    vmacs: vmacs.bindings,
   };
   let tracking = new InstanceTracking(config, links, trackingOptions);
   let workerReady = false;
@@ -165,6 +177,11 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     interfaces: [...interfaces.values()],
     garpIntervalUs: config.global.vrrpGarpIntervalUs,
     gnaIntervalUs: config.global.vrrpGnaIntervalUs,
+    firewall: {
+      table: config.global.nftables ?? 'keepalived',
+      priority: config.global.nftablesPriority,
+      counters: config.global.nftablesCounters,
+    },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
     syncGroups: syncGroupSpecs(config, running.instances),
@@ -188,7 +205,8 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       linkMonitor.close();
       for (const f of fifos) f.close();
       for (const s of SIGNALS) process.removeAllListeners(s);
-      resolve(code);
+      // The worker has removed the VIPs; now their VMACs go.
+      void vmacs.stop(o.dontReleaseVrrp).finally(() => resolve(code));
     };
     const stop = (): void => {
       if (stopping) return;
@@ -246,6 +264,9 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
         case 'status':
           break;
         case 'reloaded':
+          // The worker has moved off the VMACs the new config dropped.
+          void vmacs.removeUnused();
+          break;
         case 'stopped':
           break;
       }
@@ -258,15 +279,31 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
+    let reloading = Promise.resolve();
     process.on('SIGHUP', () => {
+      // One reload at a time: each waits for the VMACs of the one before.
+      reloading = reloading
+        .then(() => reload())
+        .catch((e: unknown) => log.log(`Reload failed: ${(e as Error).message}`));
+    });
+    const reload = async (): Promise<void> => {
       if (stopping) return;
       log.log('Reloading');
-      const r = prepareReload(o, running, (text) => log.log(text));
+      const loaded = readConfig(o);
+      if (loaded.config !== undefined && loaded.exitStatus < 4 && !o.checkOnly)
+        await vmacs.apply(loaded.config);
+      if (stopping) return;
+      const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
       if (r === undefined) return;
+      // A VMAC made for this reload is known up before the link monitor says so: no FAULT (init).
+      for (const { ifname } of vmacs.bindings.values()) {
+        const itf = r.interfaces.get(ifname);
+        if (itf !== undefined) tracking.linkChanged(ifname, itf.up);
+      }
       const next = new InstanceTracking(
         r.config,
         tracking.links,
-        { ...trackingOptions, reload: true },
+        { ...trackingOptions, reload: true, vmacs: vmacs.bindings },
         tracking,
       );
       const events = next.reloadEvents(tracking, freshInstances(r.diff));
@@ -280,7 +317,7 @@ function runVrrp(o: CliOptions, config: KeepalivedConfig, log: DaemonLog, snapsh
       config = r.config;
       running = r.running;
       saveSnapshot();
-    });
+    };
   });
 }
 

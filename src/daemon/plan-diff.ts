@@ -74,6 +74,8 @@ const KEYWORD: Readonly<Record<string, string>> = {
   initialState: 'state',
   vips: 'virtual_ipaddress',
   excludedVips: 'virtual_ipaddress_excluded',
+  routes: 'virtual_routes',
+  rules: 'virtual_rules',
   auth: 'authentication',
   unicastPeers: 'unicast_peer',
   destinations: 'unicast_peer',
@@ -118,7 +120,16 @@ function diffInstance(a: PlannedInstance, b: PlannedInstance): InstanceChange {
   const restart = restartFields(a, b);
   const fields = [
     ...changedKeys(a.params, b.params, ['name', 'version']),
-    ...changedKeys(a.wiring, b.wiring, ['name', 'vips', 'ifindex', 'srcAddr', 'family', 'ifname']),
+    ...changedKeys(a.wiring, b.wiring, [
+      'name',
+      'vips',
+      'routes',
+      'rules',
+      'ifindex',
+      'srcAddr',
+      'family',
+      'ifname',
+    ]),
   ];
   const oldVips = new Map([...a.wiring.vips].map(([t, v]) => [vipKey(t, v), t]));
   const newVips = new Map([...b.wiring.vips].map(([t, v]) => [vipKey(t, v), t]));

@@ -14,6 +14,7 @@ import { diffPlans, formatPlanDiff, isNoop } from './plan-diff.js';
 import { type PlanSnapshot, readSnapshot, snapshotPath } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
 import { runningPlanOf } from './reload.js';
+import { expectedVmacs } from './vmac-plan.js';
 import { planVrrp } from './vrrp-plan.js';
 
 export const EXIT_NOT_RUNNING = 3;
@@ -59,7 +60,13 @@ export function runReloadPlan(o: CliOptions, io: ReloadPlanIo, read: (path: stri
     );
     return Math.max(4, loaded.exitStatus);
   }
-  const plan = planVrrp(loaded.config, readInterfaces());
+  const vmacs = expectedVmacs(
+    loaded.config.vrrp.instances,
+    snapshot.plan.instances,
+    readInterfaces(),
+    loaded.config.global.vmacPrefix,
+  );
+  const plan = planVrrp(loaded.config, vmacs.interfaces, vmacs.bindings);
   for (const m of plan.messages) io.stderr(`${m}\n`);
   const diff = diffPlans(snapshot.plan, runningPlanOf(loaded.config, plan.instances));
   io.stdout(`Reload of ${o.configFile} into the daemon ${snapshot.pid} (running ${snapshot.configFile}):\n`);

@@ -9,7 +9,7 @@ import { readInterfaces } from '../sys/interface-table.js';
 import type { CliOptions } from './args.js';
 import { diffPlans, formatPlanDiff, isNoop, type PlanDiff, type RunningPlan } from './plan-diff.js';
 import { readConfig } from './read-config.js';
-import { type InterfaceInfo, planVrrp, syncGroupSpecs } from './vrrp-plan.js';
+import { type InterfaceInfo, planVrrp, syncGroupSpecs, type VmacBinding } from './vrrp-plan.js';
 import type { WorkerReload } from './worker-protocol.js';
 
 export interface PreparedReload {
@@ -32,15 +32,17 @@ export function prepareReload(
   o: CliOptions,
   running: RunningPlan,
   log: (text: string) => void,
+  /** The config already read (the daemon sets its VMACs up between reading and planning). */
+  read?: { readonly loaded: ReturnType<typeof readConfig>; readonly vmacs: ReadonlyMap<string, VmacBinding> },
 ): PreparedReload | undefined {
-  const loaded = readConfig(o);
+  const loaded = read?.loaded ?? readConfig(o);
   if (loaded.config === undefined || loaded.exitStatus >= 4) {
     for (const d of loaded.diagnostics) log(formatDiagnostic(d));
     log('Reload failed: the configuration has errors - keeping the running one');
     return undefined;
   }
   const interfaces = readInterfaces();
-  const plan = planVrrp(loaded.config, interfaces);
+  const plan = planVrrp(loaded.config, interfaces, read?.vmacs);
   for (const m of plan.messages) log(m);
   const next = runningPlanOf(loaded.config, o.checkOnly ? [] : plan.instances);
   const diff = diffPlans(running, next);

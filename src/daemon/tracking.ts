@@ -34,6 +34,8 @@ export interface TrackingOptions {
   readonly send: (instance: string, event: EngineEvent) => void;
   /** A reload: init_file does not overwrite existing track files then. */
   readonly reload?: boolean;
+  /** Instance name -> its VMAC, tracked as its own interface is (keepalived: a VMAC down is FAULT). */
+  readonly vmacs?: ReadonlyMap<string, { readonly ifname: string }>;
 }
 
 /** uid/gid of a script's user; undefined = run as the daemon's own user. */
@@ -50,10 +52,35 @@ export function idsOf(user: ScriptUser | undefined): { uid: number; gid: number 
  * The interfaces an instance depends on: its own (unless dont_track_primary; a weight of 0,
  * so down means FAULT, as keepalived) and its track_interface entries.
  */
-function interfacesOf(v: VrrpInstanceConfig): string[] {
+function interfacesOf(v: VrrpInstanceConfig, vmac?: string): string[] {
   const names = v.trackInterfaces.map((t) => t.name);
+  for (const own of [v.interface, vmac])
+    if (!v.dontTrackPrimary && own !== undefined && !names.includes(own)) names.push(own);
+  for (const n of vipInterfacesOf(v)) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
+/**
+ * The interfaces of VIPs on another interface than the instance's (`dev`), unless `no_track`:
+ * keepalived tracks them with weight 0 (TRACK_ADDR), so one that is down or missing puts the
+ * instance in FAULT rather than leaving it master with part of its addresses.
+ */
+function vipInterfacesOf(v: VrrpInstanceConfig): string[] {
+  const names: string[] = [];
+  for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
+    const n = a.interface;
+    if (a.noTrack || n === undefined || n === v.interface || names.includes(n)) continue;
+    names.push(n);
+  }
+  return names;
+}
+
+/** The interfaces whose loss faults `v` (weight 0): its own, track_interface weight 0, VIPs'. */
+function faultInterfacesOf(v: VrrpInstanceConfig): string[] {
+  const names = v.trackInterfaces.filter((t) => t.weight === 0).map((t) => t.name);
   if (!v.dontTrackPrimary && v.interface !== undefined && !names.includes(v.interface))
     names.push(v.interface);
+  for (const n of vipInterfacesOf(v)) if (!names.includes(n)) names.push(n);
   return names;
 }
 
@@ -140,6 +167,10 @@ export class InstanceTracking {
         process: (n: string) => this.#processes.status(n),
       };
       for (const line of initialFaultLines(v, lookup)) this.#opts.log(line);
+      for (const name of faultInterfacesOf(v)) {
+        if (this.#links.get(name) !== true)
+          this.#opts.log(`(${v.name}): entering FAULT state (interface ${name} down)`);
+      }
       const verdict = this.#verdict(v);
       this.#verdicts.set(v.name, verdict);
       const base: TrackingVerdict = { totalPriority: v.priority, faults: [] };
@@ -177,7 +208,7 @@ export class InstanceTracking {
   linkChanged(name: string, usable: boolean): boolean {
     if (this.#links.get(name) === usable) return false;
     this.#links.set(name, usable);
-    this.#recompute((v) => interfacesOf(v).includes(name));
+    this.#recompute((v) => interfacesOf(v, this.#opts.vmacs?.get(v.name)?.ifname).includes(name));
     return true;
   }
 
@@ -189,18 +220,16 @@ export class InstanceTracking {
       file: (name) => this.#files.value(name),
       process: (name) => this.#processes.status(name),
     });
-    if (
-      !v.dontTrackPrimary &&
-      v.interface !== undefined &&
-      !v.trackInterfaces.some((t) => t.name === v.interface)
-    ) {
-      tracked.push({
-        kind: 'interface',
-        name: v.interface,
-        weight: 0,
-        weightReverse: false,
-        status: link(v.interface),
-      });
+    const own = v.dontTrackPrimary
+      ? []
+      : [v.interface, this.#opts.vmacs?.get(v.name)?.ifname].filter((n): n is string => n !== undefined);
+    for (const name of [...own, ...vipInterfacesOf(v)]) {
+      if (
+        v.trackInterfaces.some((t) => t.name === name) ||
+        tracked.some((t) => t.kind === 'interface' && t.name === name)
+      )
+        continue;
+      tracked.push({ kind: 'interface', name, weight: 0, weightReverse: false, status: link(name) });
     }
     return computeTracking(v.priority, tracked);
   }

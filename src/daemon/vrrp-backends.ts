@@ -3,12 +3,18 @@
  * worker that chooses implementations.
  */
 import type { Clock } from '../base/clock.js';
+import type { RouteConfig } from '../config/model/vrrp-extras.js';
 import { PacketAnnouncer } from '../net/announcer.js';
 import { createPacketSender, interfaceFromSysfs } from '../net/announcer-sender.js';
+import { NetlinkRoute } from '../net/netlink-route.js';
+import type { PlannedRule } from '../net/netlink-route-detail.js';
+import { NetlinkRouteManager } from '../net/netlink-routes.js';
 import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.js';
 import { NetlinkVipManager } from '../net/netlink-vips.js';
+import { NftFirewall } from '../net/nft-firewall.js';
+import type { NftVip } from '../net/nft-ruleset.js';
 import { vipAddress } from '../vrrp/fsm.js';
-import type { Announcer, VipManager } from '../vrrp/ports.js';
+import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
 
@@ -32,10 +38,18 @@ export interface AnnouncerBackend extends Announcer {
   close(): void;
 }
 
+/** An interface's index now, by name (sysfs of the caller's network namespace). */
+export function ifindexNow(ifname: string): number | undefined {
+  return interfaceFromSysfs(ifname)?.ifindex;
+}
+
 /**
- * The VIPs through rtnetlink: each VIP text the core names resolves to its config line on its
- * interface. At start every configured VIP is removed if present: a previous run that died
- * (SIGKILL, crash) must not leave a stale address that answers ARP for the new master's VIP.
+ * The VIPs, virtual routes and virtual rules through rtnetlink, on one socket so that the
+ * kernel sees them in keepalived's order: addresses, routes, rules when taking over; rules,
+ * routes, addresses when giving up. Each text the core names resolves to its config line.
+ * At start every configured VIP, route and rule is removed if present: a previous run that died
+ * (SIGKILL, crash) must not leave a stale address that answers ARP for the new master's VIP, nor
+ * routes and rules that steer traffic as if this node were master.
  */
 export async function createVipBackend(
   data: VrrpWorkerData,
@@ -43,45 +57,158 @@ export async function createVipBackend(
   log: (text: string, detail?: boolean) => void,
 ): Promise<VipBackend> {
   const details = new Map<string, Map<string, VipDetail>>();
+  const routes = new Map<string, Map<string, RouteConfig>>();
+  const rules = new Map<string, Map<string, PlannedRule>>();
   const learn = (
     instances: readonly PlannedInstance[],
     known: ReadonlyMap<string, InterfaceInfo> = interfaces,
   ): void => {
     details.clear();
+    routes.clear();
+    rules.clear();
     for (const { wiring } of instances) {
       const byText = new Map<string, VipDetail>();
       for (const [text, vip] of wiring.vips) {
         byText.set(text, vipDetailFromConfig(vip.config, known.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
       }
       details.set(wiring.name, byText);
+      routes.set(wiring.name, new Map(wiring.routes ?? []));
+      rules.set(wiring.name, new Map(wiring.rules ?? []));
     }
   };
   learn(data.instances);
+  const route = new NetlinkRoute({ log: (text) => log(text) });
   const manager = new NetlinkVipManager({
-    resolve: (instance, vip) => details.get(instance)?.get(vip),
+    route,
+    resolve: (instance, vip) => {
+      const d = details.get(instance)?.get(vip);
+      if (d === undefined || d.ifindex !== 0 || d.ifname === undefined) return d;
+      // An interface missing at start (dynamic_interfaces) may exist by now.
+      const ifindex = ifindexNow(d.ifname);
+      return ifindex === undefined ? d : { ...d, ifindex };
+    },
     log: (text) => log(text),
   });
+  const extras = new NetlinkRouteManager({ route, ifindex: ifindexNow, log: (text) => log(text) });
+  const applyRoutes = (op: 'add' | 'del', instance: string, texts: readonly string[]): void => {
+    if (texts.length === 0) return;
+    log(`(${instance}) ${op === 'add' ? 'setting' : 'removing'} Virtual Routes`, true);
+    for (const text of texts) {
+      const r = routes.get(instance)?.get(text);
+      if (r !== undefined) void extras.route(op, text, r, `(${instance})`);
+    }
+  };
+  const applyRules = (op: 'add' | 'del', instance: string, texts: readonly string[]): void => {
+    if (texts.length === 0) return;
+    log(`(${instance}) ${op === 'add' ? 'setting' : 'removing'} Virtual Rules`, true);
+    for (const text of texts) {
+      const r = rules.get(instance)?.get(text);
+      if (r !== undefined) void extras.rule(op, text, r, `(${instance})`);
+    }
+  };
+  const firewall = new NftFirewall({
+    table: { name: data.firewall.table, priority: data.firewall.priority, counters: data.firewall.counters },
+    log: (text) => log(text),
+  });
+  const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
+  const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
+    [...effect.vips, ...effect.excludedVips].flatMap((text) => {
+      const d = details.get(instance)?.get(text);
+      return d === undefined
+        ? []
+        : [{ family: d.family, address: d.address, ...(d.ifname && { ifname: d.ifname }) }];
+    });
+  // With no_accept, the drop rules must be in before the addresses and go after them: while
+  // an nft run is pending, later changes wait their turn, so the kernel still sees call order.
+  let pending: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  const inOrder = (job: () => undefined | Promise<void>): void => {
+    if (waiting === 0) {
+      const r = job();
+      if (r === undefined) return;
+      waiting++;
+      pending = r.finally(() => waiting--);
+      return;
+    }
+    waiting++;
+    pending = pending.then(job).finally(() => waiting--);
+  };
+  const add = (instance: string, effect: VipsEffect): void => {
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) setting VIPs.`, true);
+      manager.addVips(instance, effect);
+    }
+    applyRoutes('add', instance, effect.routes);
+    applyRules('add', instance, effect.rules);
+  };
+  const del = (instance: string, effect: VipsEffect): void => {
+    applyRules('del', instance, effect.rules);
+    applyRoutes('del', instance, effect.routes);
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) removing VIPs.`, true);
+      manager.delVips(instance, effect);
+    }
+  };
   let keep = false;
   return {
     addVips: (instance, effect) => {
-      log(`(${instance}) setting VIPs.`, true);
-      manager.addVips(instance, effect);
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          add(instance, effect);
+          return undefined;
+        });
+        return;
+      }
+      inOrder(async () => {
+        log(`(${instance}) setting firewall drop rule`, true);
+        await firewall.block(nftVips(instance, effect));
+        add(instance, effect);
+      });
     },
     delVips: (instance, effect) => {
       if (keep) return;
-      log(`(${instance}) removing VIPs.`, true);
-      manager.delVips(instance, effect);
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          del(instance, effect);
+          return undefined;
+        });
+        return;
+      }
+      inOrder(async () => {
+        del(instance, effect);
+        await manager.flush();
+        log(`(${instance}) removing firewall drop rule`, true);
+        await firewall.unblock(nftVips(instance, effect));
+      });
     },
     removeStale: async () => {
+      const stale: Promise<unknown>[] = [];
+      for (const [name, byText] of rules) {
+        for (const [text, r] of byText) stale.push(extras.rule('del', text, r, `(${name}) stale`));
+      }
+      for (const [name, byText] of routes) {
+        for (const [text, r] of byText) stale.push(extras.route('del', text, r, `(${name}) stale`));
+      }
       for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
-      await manager.removeStale([...details.values()].flatMap((m) => [...m.values()]));
+      stale.push(manager.removeStale([...details.values()].flatMap((m) => [...m.values()])));
+      if (blocking) stale.push(firewall.removeStale());
+      await Promise.all(stale);
     },
-    flush: () => manager.flush(),
+    flush: async () => {
+      await pending;
+      await Promise.all([manager.flush(), extras.flush(), firewall.flush()]);
+    },
     update: learn,
     keepOnStop: () => {
       keep = true;
     },
-    close: async () => manager.close(),
+    close: async () => {
+      await pending;
+      if (!keep) await firewall.close();
+      extras.close();
+      manager.close();
+      route.close();
+    },
   };
 }
 

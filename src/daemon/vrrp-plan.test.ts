@@ -120,3 +120,43 @@ test('nopreempt with state MASTER does not survive (keepalived clears it); a mis
   assert.equal(plan.instances[0]?.params.preempt, true);
   assert.ok(plan.messages.some((m) => m.includes('(VI_2) interface eth9 not found')));
 });
+
+const VMAC: InterfaceInfo = { name: 'vrrp.51', ifindex: 8, mac: '00:00:5e:00:01:33', up: true, ipv4: [] };
+
+test('use_vmac: VIPs without dev and the adverts go on the VMAC, from the base address', () => {
+  const cfg = model(
+    instance('use_vmac', 'virtual_ipaddress {', '192.0.2.250', '198.51.100.1/24 dev eth0', '}'),
+  );
+  const plan = planVrrp(
+    cfg,
+    new Map([...INTERFACES, ['vrrp.51', VMAC]]),
+    new Map([['VI_1', { ifname: 'vrrp.51', xmitBase: false }]]),
+  );
+  const [{ params, wiring }] = plan.instances as [(typeof plan.instances)[number]];
+  assert.equal(wiring.ifname, 'vrrp.51');
+  assert.equal(wiring.ifindex, 8);
+  assert.equal(wiring.srcAddr, '192.0.2.1');
+  assert.equal(params.interfaceName, 'vrrp.51');
+  assert.equal(wiring.vips.get('192.0.2.250')?.ifname, 'vrrp.51');
+  assert.equal(wiring.vips.get('198.51.100.1/24')?.ifname, 'eth0');
+});
+
+test('vmac_xmit_base: the VIPs on the VMAC, the adverts on the base', () => {
+  const cfg = model(instance('use_vmac', 'vmac_xmit_base', 'virtual_ipaddress {', '192.0.2.250', '}'));
+  const plan = planVrrp(
+    cfg,
+    new Map([...INTERFACES, ['vrrp.51', VMAC]]),
+    new Map([['VI_1', { ifname: 'vrrp.51', xmitBase: true }]]),
+  );
+  const [{ wiring }] = plan.instances as [(typeof plan.instances)[number]];
+  assert.equal(wiring.ifname, 'eth0');
+  assert.equal(wiring.ifindex, 2);
+  assert.equal(wiring.vips.get('192.0.2.250')?.ifname, 'vrrp.51');
+});
+
+test('use_vmac whose VMAC could not be set up: the instance is not started, and says so', () => {
+  const cfg = model(instance('use_vmac', 'virtual_ipaddress {', '192.0.2.250', '}'));
+  const plan = planVrrp(cfg, INTERFACES);
+  assert.deepEqual(plan.instances, []);
+  assert.deepEqual(plan.messages, ['(VI_1) VMAC interface (none) not available - instance not started']);
+});

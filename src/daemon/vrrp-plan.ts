@@ -5,8 +5,9 @@
  * mapping is tested without a network; the daemon reads them from the system.
  */
 
-import type { IpAddressConfig, VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
+import type { IpAddressConfig, RouteConfig, VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 import type { KeepalivedConfig } from '../config/model.js';
+import { type PlannedRule, plannedRule, routeText, ruleText } from '../net/netlink-route-detail.js';
 import type { VrrpAuth, VrrpInstanceParams } from '../vrrp/ports.js';
 import { normalizeParams, withDefaults } from '../vrrp/ports.js';
 import type { SyncGroupSpec } from '../vrrp/sync-group.js';
@@ -44,6 +45,9 @@ export interface InstanceWiring {
   readonly ttl: number;
   /** VIP text as the core names it (`addr` or `addr/len`) to its config and interface. */
   readonly vips: ReadonlyMap<string, PlannedVip>;
+  /** virtual_routes and virtual_rules by their text (params.routes / params.rules), as pairs. */
+  readonly routes: readonly (readonly [string, RouteConfig])[];
+  readonly rules: readonly (readonly [string, PlannedRule])[];
 }
 
 export interface PlannedInstance {
@@ -76,7 +80,22 @@ function sourceAddress(v: VrrpInstanceConfig, itf: InterfaceInfo): string | unde
   return v.family === 4 ? itf.ipv4[0] : itf.ipv6LinkLocal;
 }
 
-export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<string, InterfaceInfo>): VrrpPlan {
+/** An instance's VMAC (use_vmac) as set up: its name, and whether adverts use the base. */
+export interface VmacBinding {
+  readonly ifname: string;
+  readonly xmitBase: boolean;
+}
+
+/**
+ * `vmacs` names the VMAC each use_vmac instance runs on (daemon/vmacs.ts sets them up before
+ * planning): its VIPs go there, and so do its adverts unless vmac_xmit_base; the advert source
+ * stays the base interface's address, as keepalived.
+ */
+export function planVrrp(
+  config: KeepalivedConfig,
+  interfaces: ReadonlyMap<string, InterfaceInfo>,
+  vmacs: ReadonlyMap<string, VmacBinding> = new Map(),
+): VrrpPlan {
   const g = config.global;
   const messages: string[] = [];
   const instances: PlannedInstance[] = [];
@@ -87,6 +106,18 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       messages.push(`(${v.name}) interface ${ifname ?? '(none)'} not found - instance not started`);
       continue;
     }
+    const binding = v.vmac === undefined ? undefined : vmacs.get(v.name);
+    const vmacItf = binding === undefined ? undefined : interfaces.get(binding.ifname);
+    if (v.vmac !== undefined && vmacItf === undefined) {
+      messages.push(
+        `(${v.name}) VMAC interface ${binding?.ifname ?? '(none)'} not available - instance not started`,
+      );
+      continue;
+    }
+    /** Where the VIPs without `dev` go (keepalived's vrrp->ifp). */
+    const vipIfname = vmacItf?.name ?? ifname;
+    /** Where adverts are sent and received. */
+    const txItf = vmacItf !== undefined && binding?.xmitBase !== true ? vmacItf : itf;
     const srcAddr = sourceAddress(v, itf);
     if (srcAddr === undefined) {
       messages.push(
@@ -96,15 +127,17 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
     }
     const vips = new Map<string, PlannedVip>();
     for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
-      vips.set(vipText(a), { ifname: a.interface ?? ifname, config: a });
+      vips.set(vipText(a), { ifname: a.interface ?? vipIfname, config: a });
     }
+    const routes = new Map(v.virtualRoutes.map((r) => [routeText(r), r] as const));
+    const rules = new Map(v.virtualRules.map(plannedRule).map((r) => [ruleText(r), r] as const));
     const unicast = v.unicastPeers.length > 0;
     const raw = withDefaults({
       name: v.name,
       vrid: v.vrid,
       version: v.version,
       family: v.family,
-      interfaceName: ifname,
+      interfaceName: vipIfname,
       basePriority: v.priority,
       adverIntUs: v.advertIntUs,
       preempt: !v.nopreempt,
@@ -112,6 +145,8 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       initialState: v.state,
       vips: v.virtualIpaddresses.map(vipText),
       excludedVips: v.virtualIpaddressesExcluded.map(vipText),
+      routes: [...routes.keys()],
+      rules: [...rules.keys()],
       auth: authOf(v),
       unicastPeers: v.unicastPeers.map((p) => p.address),
       srcAddr,
@@ -139,14 +174,16 @@ export function planVrrp(config: KeepalivedConfig, interfaces: ReadonlyMap<strin
       params,
       wiring: {
         name: v.name,
-        ifname,
-        ifindex: itf.ifindex,
+        ifname: txItf.name,
+        ifindex: txItf.ifindex,
         family: v.family,
         destinations: unicast ? v.unicastPeers.map((p) => p.address) : [group],
         multicast: !unicast,
         srcAddr,
         ttl: unicast ? (v.unicastTtl ?? 255) : 255,
         vips,
+        routes: [...routes],
+        rules: [...rules],
       },
     });
   }

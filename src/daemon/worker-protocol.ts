@@ -15,6 +15,8 @@ export interface VrrpWorkerData {
   /** vrrp_garp_interval / vrrp_gna_interval: gaps between announcements on one interface. */
   readonly garpIntervalUs: number;
   readonly gnaIntervalUs: number;
+  /** no_accept's nftables table (global `nftables`, else keepalived's "keepalived"). */
+  readonly firewall: { readonly table: string; readonly priority: number; readonly counters: boolean };
   /** -V / --dont-release-vrrp: leave the VIPs in place at stop. */
   readonly keepVipsOnStop: boolean;
   /** Tracking state known before start (e.g. weight-0 scripts not yet run fault the instance). */

@@ -17,6 +17,7 @@ import { rawsock } from './rawsock.js';
 import { classifyMessage, NLM_F, type NlMessage, nextSeq, RTM, readU16, splitMessages } from './rtnetlink.js';
 import { type AddrInfo, decodeAddr, encodeGetAddrDump } from './rtnetlink-addr.js';
 import { decodeLink, encodeGetLinkDump, type LinkInfo } from './rtnetlink-link.js';
+import { RTM_ROUTE } from './rtnetlink-route.js';
 
 /** What NetlinkRoute needs of a socket: send a datagram, stop. Replies arrive via the handler. */
 export interface NetlinkChannel {
@@ -345,6 +346,10 @@ export function rtmName(type: number): string {
     [RTM.newAddr]: 'RTM_NEWADDR',
     [RTM.delAddr]: 'RTM_DELADDR',
     [RTM.getAddr]: 'RTM_GETADDR',
+    [RTM_ROUTE.newRoute]: 'RTM_NEWROUTE',
+    [RTM_ROUTE.delRoute]: 'RTM_DELROUTE',
+    [RTM_ROUTE.newRule]: 'RTM_NEWRULE',
+    [RTM_ROUTE.delRule]: 'RTM_DELRULE',
   };
   return `${names[type] ?? ''}(${type})`;
 }

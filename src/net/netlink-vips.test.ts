@@ -13,6 +13,8 @@ const effect = (vips: string[], excludedVips: string[] = []): VipsEffect => ({
   kind: 'add-vips',
   vips,
   excludedVips,
+  routes: [],
+  rules: [],
   blockIncoming: false,
 });
 

@@ -1,7 +1,10 @@
 /**
  * rtnetlink link messages (linux/if_link.h), pure: the RTM_GETLINK dump request and the
  * RTM_NEWLINK messages it returns, read into what the daemon needs of an interface: its index,
- * name, hardware address (the source of gratuitous ARPs), flags and MTU.
+ * name, hardware address (the source of gratuitous ARPs), flags and MTU, its kind (macvlan and
+ * its mode) and IPv4 settings (arp_ignore, arp_filter). The requests a VMAC needs (create,
+ * update, delete a macvlan; up/down; IPv4 devconf; IPv6 address generation off) are in
+ * rtnetlink-macvlan.ts.
  */
 import { Buffer } from 'node:buffer';
 import { err, ok, type Result } from '../base/result.js';
@@ -29,7 +32,34 @@ export const IFLA = {
   link: 5,
   master: 10,
   operstate: 16,
+  linkinfo: 18,
+  afSpec: 26,
   extMask: 29,
+} as const;
+
+/** IFLA_LINKINFO's nested attributes (IFLA_INFO_*). */
+export const IFLA_INFO = { kind: 1, data: 2 } as const;
+
+/** IFLA_INFO_DATA of a macvlan (IFLA_MACVLAN_*). */
+export const IFLA_MACVLAN_MODE = 1;
+
+/** enum macvlan_mode: keepalived's VMACs are private (no traffic with sibling macvlans). */
+export const MACVLAN_MODE = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 } as const;
+
+/** Address families as IFLA_AF_SPEC nests them. */
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+
+/** IFLA_AF_SPEC / AF_INET: IFLA_INET_CONF, an array of u32 indexed by IPV4_DEVCONF_* - 1. */
+export const IFLA_INET_CONF = 1;
+
+/** IPv4 per-interface settings (linux/ip.h IPV4_DEVCONF_*), the ones a VMAC touches. */
+export const IPV4_DEVCONF = {
+  rpFilter: 8,
+  arpFilter: 13,
+  arpIgnore: 19,
+  promoteSecondaries: 20,
+  acceptLocal: 23,
 } as const;
 
 /** Interface flags (linux/if.h IFF_*). */
@@ -73,6 +103,12 @@ export interface LinkInfo {
   readonly link?: number;
   /** IFLA_MASTER: the bridge or VRF it is enslaved to. */
   readonly master?: number;
+  /** IFLA_INFO_KIND: "macvlan", "veth", "bridge"...; absent for plain devices. */
+  readonly kind?: string;
+  /** IFLA_MACVLAN_MODE of a macvlan (MACVLAN_MODE.*). */
+  readonly macvlanMode?: number;
+  /** The IPv4 devconf values (IPV4_DEVCONF_* -> value), when the kernel sent them. */
+  readonly ipv4Conf?: ReadonlyMap<number, number>;
 }
 
 /** An RTM_NEWLINK message's content, or why it cannot be read. */
@@ -103,7 +139,36 @@ export function decodeLink(m: NlMessage): Result<LinkInfo, string> {
     ...(hw !== undefined && hw.length > 0 && { mac: formatMac(hw) }),
     ...(link !== undefined && { link }),
     ...(master !== undefined && { master }),
+    ...linkKind(attrs.get(IFLA.linkinfo)),
+    ...ipv4ConfOf(attrs.get(IFLA.afSpec)),
   });
+}
+
+/** IFLA_LINKINFO: the kind and, for a macvlan, its mode. */
+function linkKind(info: Buffer | undefined): { kind?: string; macvlanMode?: number } {
+  if (info === undefined) return {};
+  const { attrs } = parseAttrs(info, 0);
+  const kind = attrs.get(IFLA_INFO.kind);
+  if (kind === undefined) return {};
+  const name = attrString(kind);
+  const data = attrs.get(IFLA_INFO.data);
+  if (name !== 'macvlan' || data === undefined) return { kind: name };
+  const mode = parseAttrs(data, 0).attrs.get(IFLA_MACVLAN_MODE);
+  return mode !== undefined && mode.length >= 4
+    ? { kind: name, macvlanMode: readU32(mode, 0) }
+    : { kind: name };
+}
+
+/** IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: the interface's IPv4 settings. */
+function ipv4ConfOf(spec: Buffer | undefined): { ipv4Conf?: ReadonlyMap<number, number> } {
+  if (spec === undefined) return {};
+  const inet = parseAttrs(spec, 0).attrs.get(AF_INET);
+  if (inet === undefined) return {};
+  const conf = parseAttrs(inet, 0).attrs.get(IFLA_INET_CONF);
+  if (conf === undefined) return {};
+  const values = new Map<number, number>();
+  for (let i = 0; i + 4 <= conf.length; i += 4) values.set(i / 4 + 1, readU32(conf, i));
+  return { ipv4Conf: values };
 }
 
 /** Lower-case hex octets joined by colons, as iproute2 prints them. */

@@ -11,8 +11,8 @@
  */
 import { authKeyFromPass, encodeAhPacket, VRRP_TOS } from '../vrrp/auth.js';
 import type { RawRx } from '../vrrp/engine.js';
-import { buildIpv4Header, IPPROTO_AH } from '../vrrp/ipv4-header.js';
-import { encodeAdvert, IPPROTO_VRRP } from '../vrrp/packet.js';
+import { buildIpv4Header, IPPROTO_AH, setIpv4Id } from '../vrrp/ipv4-header.js';
+import { type Advert, encodeAdvert, IPPROTO_VRRP } from '../vrrp/packet.js';
 import type { AdvertTransport, SendAdvertEffect } from '../vrrp/ports.js';
 import type { RawSockAddon } from './rawsock.js';
 
@@ -46,6 +46,19 @@ interface InstanceTx {
   readonly ahKey: Buffer | undefined;
   /** IPv4 identification, 1..65535, per instance. */
   ipId: number;
+  /** The last packet built per destination, reused while the advert is the same (see #packet). */
+  readonly lastPacket: Map<string, { readonly advert: Advert; readonly packet: Buffer }>;
+}
+
+/**
+ * Whether two adverts encode to the same bytes. The addresses are compared by identity: fsm.ts
+ * hands out one frozen list per instance configuration, and a reload that changes the VIPs or
+ * the auth data brings a new configuration, hence a new list.
+ */
+function sameAdvertBytes(a: Advert, b: Advert): boolean {
+  if (a.addresses !== b.addresses || a.priority !== b.priority || a.vrid !== b.vrid) return false;
+  if (a.version === 3) return b.version === 3 && a.adverIntCs === b.adverIntCs && a.family === b.family;
+  return b.version === 2 && a.adverIntSec === b.adverIntSec && a.authType === b.authType;
 }
 
 const SEND_ERROR_LOG_INTERVAL_MS = 60_000;
@@ -119,6 +132,7 @@ export class VrrpSockets implements AdvertTransport {
         socket: s,
         ahKey: w.ahPass === undefined ? undefined : authKeyFromPass(w.ahPass),
         ipId: 0,
+        lastPacket: new Map(),
       });
     }
   }
@@ -174,15 +188,19 @@ export class VrrpSockets implements AdvertTransport {
     this.#opts.log(text);
   }
 
+  /**
+   * The bytes of one advert. A master sends the same advert every interval, so the packet built
+   * last time is reused when the advert is unchanged; only the IPv4 identification (and with it
+   * the header checksum) changes. AH packets carry a sequence number and are built every time.
+   */
   #packet(tx: InstanceTx, effect: SendAdvertEffect, dst: string): Buffer {
     const w = tx.wiring;
-    const ctx = { srcAddr: w.srcAddr, dstAddr: dst };
-    if (w.family === 6) return encodeAdvert(effect.advert, ctx);
-    tx.ipId = (tx.ipId % 0xffff) + 1;
     const advert = effect.advert;
-    if (advert.version === 2 && advert.authType === 'ah' && tx.ahKey !== undefined) {
+    if (w.family === 4) tx.ipId = (tx.ipId % 0xffff) + 1;
+    if (w.family === 4 && advert.version === 2 && advert.authType === 'ah' && tx.ahKey !== undefined) {
       return encodeAhPacket(advert, {
-        ...ctx,
+        srcAddr: w.srcAddr,
+        dstAddr: dst,
         key: tx.ahKey,
         unicast: !w.multicast,
         ipId: tx.ipId,
@@ -190,7 +208,20 @@ export class VrrpSockets implements AdvertTransport {
         ttl: w.ttl,
       });
     }
-    const payload = encodeAdvert(advert, ctx);
+    const last = tx.lastPacket.get(dst);
+    if (last !== undefined && sameAdvertBytes(last.advert, advert)) {
+      if (w.family === 4) setIpv4Id(last.packet, tx.ipId);
+      return last.packet;
+    }
+    const packet = this.#build(tx, advert, dst);
+    tx.lastPacket.set(dst, { advert, packet });
+    return packet;
+  }
+
+  #build(tx: InstanceTx, advert: Advert, dst: string): Buffer {
+    const w = tx.wiring;
+    const payload = encodeAdvert(advert, { srcAddr: w.srcAddr, dstAddr: dst });
+    if (w.family === 6) return payload;
     const header = buildIpv4Header({
       tos: VRRP_TOS,
       id: tx.ipId,

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { InterfaceInfo } from '../daemon/vrrp-plan.js';
+import { NetlinkRoute } from '../net/netlink-route.js';
 
 /** IFF_UP from <linux/if.h>. */
 const IFF_UP = 0x1;
@@ -54,4 +55,33 @@ export function readInterfaces(): Map<string, InterfaceInfo> {
     });
   }
   return out;
+}
+
+/**
+ * readInterfaces, with the addresses of interfaces that are down: os.networkInterfaces()
+ * (libuv) leaves out every interface without IFF_UP and IFF_RUNNING, but an instance on a link
+ * that is down at start must still be planned (it starts in FAULT, as keepalived, and runs once
+ * the link comes up). Those come from an RTM_GETADDR dump, in the kernel's order (primary
+ * first); if the dump fails, the plain table is used.
+ */
+export async function readInterfacesAtStart(): Promise<Map<string, InterfaceInfo>> {
+  const table = readInterfaces();
+  const down = [...table.values()].filter((i) => !i.up);
+  if (down.length === 0) return table;
+  let route: NetlinkRoute | undefined;
+  try {
+    route = new NetlinkRoute({ timeoutMs: 2000 });
+    const addrs = await route.listAddresses();
+    for (const i of down) {
+      const own = addrs.filter((a) => a.ifindex === i.ifindex);
+      const ipv4 = own.filter((a) => a.family === 4 && a.local !== undefined).map((a) => a.local as string);
+      const ll = own.find((a) => a.family === 6 && a.local?.toLowerCase().startsWith('fe80:'))?.local;
+      table.set(i.name, { ...i, ipv4, ...(ll === undefined ? {} : { ipv6LinkLocal: ll }) });
+    }
+  } catch {
+    // The table without them: such instances are reported as not started.
+  } finally {
+    route?.close();
+  }
+  return table;
 }

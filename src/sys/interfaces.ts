@@ -1,6 +1,6 @@
 /** Network interfaces of the current namespace, read from sysfs (what `-t` checks against). */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { InterfaceLookup } from '../config/parser.js';
 
 /** IFF_LOOPBACK from <linux/if.h>. */
@@ -13,6 +13,15 @@ export const sysfsInterfaces: InterfaceLookup = {
   isLoopback(name) {
     try {
       return (Number.parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_LOOPBACK) !== 0;
+    } catch {
+      return false;
+    }
+  },
+  // sysfs does not name a link's kind: a stacked link (lower_<dev> entry: macvlan, vlan,
+  // ipvlan) may be a VMAC; the daemon checks kind and mode through netlink before using it.
+  mayBeMacvlan(name) {
+    try {
+      return readdirSync(`/sys/class/net/${name}`).some((e) => e.startsWith('lower_'));
     } catch {
       return false;
     }

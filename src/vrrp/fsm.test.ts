@@ -348,3 +348,25 @@ test('compareAddr orders by bytes and treats families apart as equal', () => {
   assert.equal(compareAddr('2001:db8::2', '2001:db8::1'), 1);
   assert.equal(compareAddr('2001:db8::1', '192.0.2.1'), 0);
 });
+
+test('MASTER: adverts keep their period when the timer fires late; a stall restarts the period', () => {
+  const r = master();
+  const first = r.last.deadlineUs ?? 0;
+  const sent: number[] = [];
+  let due = first;
+  for (let i = 0; i < 5; i++) {
+    // Each timer fires 1.5 ms late, as Node's whole-millisecond timers do.
+    const res = r.do({ kind: 'timer' }, due + 1500);
+    if (res.effects.some((e) => e.kind === 'send-advert')) sent.push(due);
+    due = res.deadlineUs ?? 0;
+  }
+  assert.deepEqual(
+    sent.map((t) => t - first),
+    [0, 1, 2, 3, 4].map((n) => n * S),
+    'deadlines stay on the 1 s grid, no drift',
+  );
+  // Stalled for 2.5 intervals: one advert now, the next one a full interval later.
+  const late = due + 2.5 * S;
+  r.do({ kind: 'timer' }, late);
+  assert.equal(r.last.deadlineUs, late + S);
+});

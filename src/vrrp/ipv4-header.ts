@@ -79,3 +79,13 @@ export function buildIpv4Header(f: Ipv4HeaderFields): Buffer {
   h.writeUInt16BE(internetChecksum(h), 10);
   return h;
 }
+
+/**
+ * Rewrites the identification of a packet that starts with a header built above, and its
+ * checksum, in place: a reused advert differs from the last one only there.
+ */
+export function setIpv4Id(packet: Buffer, id: number): void {
+  packet.writeUInt16BE(id, 4);
+  packet.writeUInt16BE(0, 10);
+  packet.writeUInt16BE(internetChecksum(packet.subarray(0, IPV4_MIN_HEADER_LEN)), 10);
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { internetChecksum } from '../base/inet-checksum.js';
 import { authKeyFromPass, encodeAhPacket } from './auth.js';
-import { buildIpv4Header, parseIpv4Header } from './ipv4-header.js';
+import { buildIpv4Header, parseIpv4Header, setIpv4Id } from './ipv4-header.js';
 import { decodeIpv4Packet } from './ipv4-packet.js';
 import { type AdvertV3, DropReasons, encodeAdvert } from './packet.js';
 
@@ -114,4 +114,20 @@ test('property: decodeIpv4Packet() never throws on valid packets with random byt
     ),
     { numRuns: 3000 },
   );
+});
+
+test('setIpv4Id rewrites id and checksum as a freshly built header would have them', () => {
+  const fields = {
+    tos: 0xc0,
+    id: 1,
+    ttl: 255,
+    protocol: 112,
+    srcAddr: '192.0.2.1',
+    dstAddr: '224.0.0.18',
+    payloadLen: 20,
+  };
+  const packet = Buffer.concat([buildIpv4Header(fields), Buffer.alloc(20, 7)]);
+  setIpv4Id(packet, 0xbeef);
+  assert.deepEqual(packet.subarray(0, 20), buildIpv4Header({ ...fields, id: 0xbeef }));
+  assert.deepEqual(packet.subarray(20), Buffer.alloc(20, 7), 'the payload is left alone');
 });

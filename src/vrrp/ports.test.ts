@@ -63,9 +63,9 @@ test('applyEffects dispatches in order to the matching port', () => {
     { kind: 'send-advert', priority: 0, advert },
     { kind: 'log', text: 'x' },
     { kind: 'log', text: 'y', detail: true },
-    { kind: 'add-vips', vips: [], excludedVips: [], blockIncoming: false },
+    { kind: 'add-vips', vips: [], excludedVips: [], routes: [], rules: [], blockIncoming: false },
     { kind: 'announce', addresses: ['192.0.2.1'], repeat: 2, reason: 'refresh' },
-    { kind: 'del-vips', vips: [], excludedVips: [], blockIncoming: false },
+    { kind: 'del-vips', vips: [], excludedVips: [], routes: [], rules: [], blockIncoming: false },
     { kind: 'notify', state: 'STOP', priority: 1 },
     { kind: 'notify-event', event: 'master-rx-lower-pri', priority: 100 },
   ];

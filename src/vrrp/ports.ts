@@ -69,6 +69,9 @@ export interface VrrpInstanceParams {
   readonly vips: readonly string[];
   /** virtual_ipaddress_excluded: added and announced with the VIPs, never advertised. */
   readonly excludedVips: readonly string[];
+  /** virtual_routes and virtual_rules, named by texts the adapters resolve (vrrp-plan.ts). */
+  readonly routes: readonly string[];
+  readonly rules: readonly string[];
   readonly auth: VrrpAuth;
   /** unicast_peer addresses; empty means multicast. */
   readonly unicastPeers: readonly string[];
@@ -113,6 +116,8 @@ export function withDefaults(partial: VrrpParamsInput): VrrpInstanceParams {
     preemptDelayUs: 0,
     vips: [],
     excludedVips: [],
+    routes: [],
+    rules: [],
     auth: { type: 'none' },
     unicastPeers: [],
     accept: basePriority === PRIORITY_OWNER || !strict,
@@ -188,6 +193,13 @@ export interface VipsEffect {
   readonly kind: 'add-vips' | 'del-vips';
   readonly vips: readonly string[];
   readonly excludedVips: readonly string[];
+  /**
+   * virtual_routes / virtual_rules: added after the addresses (a route may need one), removed
+   * before them, rules before routes (keepalived's vrrp_state_become_master /
+   * vrrp_restore_interface).
+   */
+  readonly routes: readonly string[];
+  readonly rules: readonly string[];
   /** no_accept on a non-owner: traffic to the VIPs is to be dropped while they are ours. */
   readonly blockIncoming: boolean;
 }
@@ -240,7 +252,10 @@ export interface AdvertTransport {
   sendAdvert(instance: string, effect: SendAdvertEffect): void;
 }
 
-/** Adds and removes the VIPs (and, for no_accept, the rules that drop traffic to them). */
+/**
+ * Adds and removes the VIPs with their virtual routes and rules (and, for no_accept, the
+ * firewall rules that drop traffic to them).
+ */
 export interface VipManager {
   addVips(instance: string, effect: VipsEffect): void;
   delVips(instance: string, effect: VipsEffect): void;

@@ -44,9 +44,21 @@ export function reconfigure(
     for (const t of delta.removed) {
       fx.push({ kind: 'log', text: `(${next.name}) ip address ${t}, no longer exist` });
     }
-    if (delta.removed.length > 0) fx.push({ kind: 'del-vips', ...split(delta.removed, prev) });
+    const routesGone = prev.routes.filter((t) => !next.routes.includes(t));
+    const rulesGone = prev.rules.filter((t) => !next.rules.includes(t));
+    const routesNew = next.routes.filter((t) => !prev.routes.includes(t));
+    const rulesNew = next.rules.filter((t) => !prev.rules.includes(t));
+    if (delta.removed.length > 0 || routesGone.length > 0 || rulesGone.length > 0) {
+      fx.push({ kind: 'del-vips', ...split(delta.removed, prev), routes: routesGone, rules: rulesGone });
+    }
+    // keepalived (restore_vrrp_state) adds every route again: the kernel drops a route with
+    // the address it depended on, without telling anyone.
+    const readdRoutes = delta.removed.length > 0 || routesGone.length > 0 || routesNew.length > 0;
+    if (delta.added.length > 0 || readdRoutes || rulesNew.length > 0) {
+      const routes = readdRoutes ? next.routes : [];
+      fx.push({ kind: 'add-vips', ...split(delta.added, next), routes, rules: rulesNew });
+    }
     if (delta.added.length > 0) {
-      fx.push({ kind: 'add-vips', ...split(delta.added, next) });
       // keepalived re-announces every address when any was added ("a bit over the top").
       const addresses = [...next.vips, ...next.excludedVips].map(vipAddress);
       if (next.garp.masterRepeat > 0)
@@ -66,7 +78,10 @@ export function retire(state: VrrpState, notifyDeleted: boolean, _nowUs: number)
     fx.push({ kind: 'send-advert', priority: PRIORITY_STOP, advert: buildAdvert(p, PRIORITY_STOP) });
     fx.push({ kind: 'log', text: `(${p.name}) sent 0 priority`, detail: true });
   }
-  if (r.vipsSet) fx.push({ kind: 'del-vips', ...split([...p.vips, ...p.excludedVips], p) });
+  if (r.vipsSet) {
+    const all = split([...p.vips, ...p.excludedVips], p);
+    fx.push({ kind: 'del-vips', ...all, routes: p.routes, rules: p.rules });
+  }
   const notifyState = notifyDeleted ? 'DELETED' : r.state === 'FAULT' ? undefined : 'FAULT';
   if (notifyState !== undefined && r.started) {
     fx.push({ kind: 'notify', state: notifyState, priority: r.effectivePriority, deleted: true });

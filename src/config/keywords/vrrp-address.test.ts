@@ -52,9 +52,11 @@ describe('parseIpAddressLine', () => {
     assert.equal(out[1]?.broadcast, '10.1.0.0');
   });
 
-  it('drops a line with a bad address, a missing dev or a missing parameter', () => {
+  it('drops a line with a bad address or a missing parameter; keeps one on a missing dev, reported', () => {
     const { out, messages } = parse(['192.0.2.256', '192.0.2.1 dev nosuch', '192.0.2.1 label']);
-    assert.deepEqual(out, [undefined, undefined, undefined]);
+    assert.equal(out[0], undefined);
+    assert.equal(out[1]?.interface, 'nosuch', 'the daemon faults the instance on it');
+    assert.equal(out[2], undefined);
     assert.deepEqual(messages, [
       'VRRP parsed invalid IP 192.0.2.256. skipping IP...',
       "WARNING - interface nosuch for ip address 192.0.2.1 doesn't exist",

@@ -190,7 +190,9 @@ export function parseIpAddressLine(
       i++;
       if (!interfaceAvailable(ctx, p)) {
         ctx.report('general-error', `WARNING - interface ${p} for ip address ${addrWord} doesn't exist`);
-        return undefined;
+        // keepalived drops the address and then stops its VRRP process (all instances) for
+        // the missing interface; keepalived-ts keeps it, so that the daemon tracks the
+        // interface and only this instance waits in FAULT (README, deliberate differences).
       }
       a.interface = p;
     } else if (str === 'scope') {

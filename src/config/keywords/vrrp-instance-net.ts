@@ -134,8 +134,8 @@ function useVmac(ctx: ParseContext, w: Words, v: VrrpInstanceDraft): void {
       );
       continue;
     }
-    // An existing interface of that name is taken not to be a private macvlan of ours.
-    if (ctx.env.interfaces.exists(word))
+    // An existing interface of that name must be a private macvlan (one a previous run made).
+    if (ctx.env.interfaces.exists(word) && ctx.env.interfaces.mayBeMacvlan?.(word) !== true)
       ctx.report(
         'general-error',
         `(${v.name}) interface ${word} already exists and is not a private macvlan; ignoring vmac if_name`,

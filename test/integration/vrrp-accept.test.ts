@@ -1,0 +1,89 @@
+/**
+ * accept / no_accept against keepalived 2.2.7, in network namespaces: a client asks the master
+ * for a TCP connection to the VIP (a refusal counts as reached) and to the master's own address.
+ *  - no_accept: the VIP does not answer (the master drops traffic to it), its own address does;
+ *    the nftables tables are keepalived's, and are gone after a stop;
+ *  - accept: the VIP answers.
+ * The nft table has a per-run name (global `nftables`), so concurrent runs never share it.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { type LabNode, pollUntil, withLab } from '../../src/testing/netns-lab.js';
+import { lastLoggedState, startRouter } from '../../src/testing/vrrp-pair.js';
+
+const VIP4 = '192.0.2.100';
+const VIP6 = '2001:db8::100';
+
+function config(table: string, mode: 'accept' | 'no_accept'): string {
+  const common = (name: string, vrid: number, vip: string) => `vrrp_instance ${name} {
+  state BACKUP
+  interface eth0
+  virtual_router_id ${vrid}
+  version 3
+  priority 100
+  advert_int 0.2
+  ${mode}
+  virtual_ipaddress {
+    ${vip}
+  }
+}
+`;
+  return `global_defs {
+  router_id lab
+  nftables ${table}
+}
+${common('VI_4', 51, `${VIP4}/24`)}${common('VI_6', 52, `${VIP6}/64`)}`;
+}
+
+async function ruleset(node: LabNode): Promise<string> {
+  return (await node.run('nft', ['list', 'ruleset'])).trim();
+}
+
+describe('accept and no_accept', () => {
+  const tables = new Map<string, string>();
+  for (const impl of ['keepalived', 'keepalived-ts'] as const) {
+    for (const mode of ['no_accept', 'accept'] as const) {
+      test(`${impl}, ${mode}: the VIP ${mode === 'accept' ? 'answers' : 'does not answer'} a client`, (t) =>
+        withLab(t, {}, async (lab) => {
+          const a = await lab.addNode('a', { ipv4: '192.0.2.1/24', ipv6: '2001:db8::1/64' });
+          const c = await lab.addNode('c', { ipv4: '192.0.2.9/24', ipv6: '2001:db8::9/64' });
+          const table = `kt${randomBytes(3).toString('hex')}`;
+          const r = await startRouter(a, impl, config(table, mode));
+          await pollUntil(
+            () => r.proc.lines.filter((l) => l.text.includes('Entering MASTER STATE')).length >= 2,
+            {
+              what: 'both instances master',
+              timeoutMs: 5000,
+            },
+          );
+          await pollUntil(async () => (await a.hasAddress(VIP4)) && (await a.hasAddress(VIP6)), {
+            what: 'the VIPs',
+            timeoutMs: 3000,
+          });
+          assert.ok(await c.canReach('192.0.2.1'), "the master's own address answers");
+          const reach4 = await c.canReach(VIP4, { timeoutMs: 1000 });
+          const reach6 = await c.canReach(VIP6, { timeoutMs: 1000 });
+          assert.equal(reach4, mode === 'accept', `IPv4 VIP reachable: ${reach4}`);
+          assert.equal(reach6, mode === 'accept', `IPv6 VIP reachable: ${reach6}`);
+          const rules = (await ruleset(a)).replaceAll(table, 'TABLE');
+          if (mode === 'no_accept') {
+            assert.match(rules, /ip daddr @vips drop/);
+            tables.set(impl, rules);
+          } else assert.equal(rules, '', 'accept installs no firewall rules');
+          assert.equal(lastLoggedState(r), 'MASTER');
+          assert.equal((await r.stop()).code, 0);
+          assert.equal(await ruleset(a), '', 'nothing left after a stop');
+        }));
+    }
+  }
+  test('keepalived-ts builds the same tables, sets and chains as keepalived 2.2.7', (t) => {
+    const sections = (s: string | undefined) =>
+      (s ?? '')
+        .split(/\n(?=\t(?:set|chain) |table )/)
+        .map((x) => x.trim())
+        .sort();
+    t.diagnostic(tables.get('keepalived') ?? '(keepalived did not run)');
+    assert.deepEqual(sections(tables.get('keepalived-ts')), sections(tables.get('keepalived')));
+  });
+});
