@@ -22,6 +22,7 @@ interface Router {
   readonly notes: string[];
   readonly logs: string[];
   readonly sent: { instance: string; priority: number }[];
+  readonly announced: { instance: string; atUs: number }[];
 }
 
 interface Lab {
@@ -47,6 +48,7 @@ function lab(prioA: number, prioB: number): Lab {
     const notes: string[] = [];
     const logs: string[] = [];
     const sent: { instance: string; priority: number }[] = [];
+    const announced: { instance: string; atUs: number }[] = [];
     const ports: VrrpPorts = {
       transport: {
         sendAdvert: (instance, e) => {
@@ -77,7 +79,7 @@ function lab(prioA: number, prioB: number): Lab {
           for (const v of e.vips) vips.delete(v);
         },
       },
-      announcer: { announce: () => {} },
+      announcer: { announce: (instance) => announced.push({ instance, atUs: clock.nowUs() }) },
       notifier: { notify: (instance, e) => notes.push(note(instance, e)) },
       logger: { log: (text) => logs.push(text) },
     };
@@ -97,7 +99,7 @@ function lab(prioA: number, prioB: number): Lab {
       ports,
       syncGroups: [{ name: 'G', members: ['VI_1', 'VI_2'] }],
     });
-    return { runtime, vips, notes, logs, sent };
+    return { runtime, vips, notes, logs, sent, announced };
   };
   routers.push(make('192.0.2.1', prioA, () => routers[1] as Router));
   routers.push(make('192.0.2.2', prioB, () => routers[0] as Router));
@@ -248,4 +250,20 @@ test('two members down: no second FAULT notify; the group comes back only when t
   l.a.runtime.event('VI_1', { kind: 'fault-clear', reason: 'one' });
   assert.equal(states(l.a), 'BACKUP,BACKUP');
   assert.deepEqual(l.a.notes, ['INSTANCE VI_1 BACKUP', 'INSTANCE VI_2 BACKUP', 'GROUP G BACKUP']);
+});
+
+test('a healed split brain: the winning group re-announces every member, whoever spoke first', () => {
+  for (const offsetUs of [0, 250_000, 500_000, 750_000]) {
+    const l = settled();
+    l.cut.add(IFINDEX.VI_1 ?? 0).add(IFINDEX.VI_2 ?? 0);
+    l.clock.advanceBy(10_000_000 + offsetUs);
+    assert.equal(states(l.b), 'MASTER,MASTER', 'split brain: both routers master');
+    const healedAt = l.clock.nowUs();
+    l.cut.clear();
+    l.clock.advanceBy(2_000_000);
+    assert.equal(states(l.a), 'MASTER,MASTER');
+    assert.equal(states(l.b), 'BACKUP,BACKUP');
+    const again = new Set(l.a.announced.filter((x) => x.atUs >= healedAt).map((x) => x.instance));
+    assert.deepEqual([...again].sort(), ['VI_1', 'VI_2'], `offset ${offsetUs}`);
+  }
 });

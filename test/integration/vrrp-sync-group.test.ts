@@ -5,7 +5,8 @@
  * faults, VI_1 must follow it into FAULT and b must take both VIPs; when it recovers, both come
  * back together and preempt. The notify FIFO lines (INSTANCE and GROUP, in order) and the
  * notify scripts' arguments (group notify_* and `notify` with "GROUP" G STATE 0) must equal
- * keepalived's for the same events.
+ * keepalived's for the same events, and so must the group's alert mails (smtp_alert in the
+ * group) caught by a real SMTP server.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,15 +14,33 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Implementation, RefKeepalived } from '../../src/testing/keepalived-ref.js';
 import { type LabNode, pollUntil, withLab } from '../../src/testing/netns-lab.js';
+import { type CaughtMail, SmtpCatcher } from '../../src/testing/smtp-catcher.js';
 import { startRouter } from '../../src/testing/vrrp-pair.js';
 
 const VIPS = ['192.0.2.250', '192.0.2.251'];
 const SETTLE_MS = 10_000;
 
-function config(opts: { priority: number; fifo?: string; notify?: string; trackFile?: string }): string {
+const MAIL_ADDR = '192.0.2.25';
+
+function config(opts: {
+  priority: number;
+  fifo?: string;
+  notify?: string;
+  trackFile?: string;
+  mail?: boolean;
+}): string {
   const n = opts.notify;
   const lines = ['global_defs {', '  vrrp_version 3', '  vrrp_garp_master_delay 0'];
   if (opts.fifo !== undefined) lines.push(`  vrrp_notify_fifo ${opts.fifo}`);
+  if (opts.mail === true)
+    lines.push(
+      '  router_id LB_A',
+      '  notification_email {',
+      '    ops@example.org',
+      '  }',
+      '  notification_email_from keepalived@example.org',
+      `  smtp_server ${MAIL_ADDR} 25`,
+    );
   lines.push('}');
   if (opts.trackFile !== undefined) lines.push('track_file tf {', `  file ${opts.trackFile}`, '}');
   lines.push('vrrp_sync_group G {', '  group {', '    VI_1', '    VI_2', '  }');
@@ -29,6 +48,8 @@ function config(opts: { priority: number; fifo?: string; notify?: string; trackF
     for (const s of ['master', 'backup', 'fault', 'stop']) lines.push(`  notify_${s} "${n} g${s}"`);
     lines.push(`  notify "${n} gall"`);
   }
+  // Only the group mails (no global smtp_alert): one per group state change.
+  if (opts.mail === true) lines.push('  smtp_alert');
   lines.push('}');
   VIPS.forEach((vip, i) => {
     lines.push(
@@ -65,9 +86,20 @@ function waitLine(r: RefKeepalived, text: string, since: number): Promise<unknow
 interface Run {
   readonly fifo: string[];
   readonly notified: string[];
+  /** Subject lines and comparable bytes of the group mails a sent. */
+  readonly mails: { readonly subject: string; readonly bytes: string }[];
 }
 
-async function play(a: LabNode, b: LabNode, impl: Implementation): Promise<Run> {
+/** Everything but the Date header. */
+const comparable = (m: CaughtMail): string =>
+  JSON.stringify({
+    helo: m.helo,
+    commands: m.commands,
+    data: m.data.replace(/^Date: [^\r]*\r\n/, 'Date: *\r\n'),
+  });
+
+async function play(a: LabNode, b: LabNode, impl: Implementation, catcher: SmtpCatcher): Promise<Run> {
+  const mailsBefore = catcher.mails().length;
   const fifo = a.path(`${impl}.fifo`);
   const tracked = a.path(`${impl}.track`);
   const notified = a.path(`${impl}.notified`);
@@ -82,7 +114,7 @@ async function play(a: LabNode, b: LabNode, impl: Implementation): Promise<Run> 
   const ra = await startRouter(
     a,
     impl,
-    config({ priority: 100, fifo, notify, trackFile: tracked }),
+    config({ priority: 100, fifo, notify, trackFile: tracked, mail: true }),
     `${impl}-a`,
   );
   await waitVips(a, true, `${impl}: a holds both VIPs`);
@@ -103,6 +135,10 @@ async function play(a: LabNode, b: LabNode, impl: Implementation): Promise<Run> 
   await waitVips(b, false, `${impl}: b released both VIPs`);
   await waitLine(ra, 'VRRP_Group(G) Syncing instances to MASTER state', mark);
 
+  // Group mails: BACKUP and MASTER at start, FAULT, BACKUP, MASTER (keepalived sends no STOP mail).
+  await catcher.waitFor((m) => m.length - mailsBefore >= 5, {
+    what: `${impl}: five group mails`,
+  });
   await ra.stop();
   await pollUntil(() => reader.stdoutLines.some((l) => l.startsWith('GROUP "G" STOP')), {
     what: `${impl}: the group's STOP line`,
@@ -117,15 +153,26 @@ async function play(a: LabNode, b: LabNode, impl: Implementation): Promise<Run> 
     timeoutMs: 3000,
     intervalMs: 20,
   });
-  return { fifo: [...reader.stdoutLines], notified: readFileSync(notified, 'utf8').trim().split('\n') };
+  await new Promise((r) => setTimeout(r, 500));
+  return {
+    fifo: [...reader.stdoutLines],
+    notified: readFileSync(notified, 'utf8').trim().split('\n'),
+    mails: catcher
+      .mails()
+      .slice(mailsBefore)
+      .map((m) => ({ subject: m.headers.get('subject') ?? '', bytes: comparable(m) })),
+  };
 }
 
 test("a sync group moves both VIPs together; FIFO lines and notify arguments equal keepalived's", (t) =>
   withLab(t, {}, async (lab) => {
     const a = await lab.addNode('a', { ipv4: '192.0.2.1/24' });
     const b = await lab.addNode('b', { ipv4: '192.0.2.2/24' });
-    const reference = await play(a, b, 'keepalived');
-    const ours = await play(a, b, 'keepalived-ts');
+    const mailNode = await lab.addNode('mail', { ipv4: `${MAIL_ADDR}/24` });
+    const catcher = await SmtpCatcher.start(mailNode, { address: MAIL_ADDR, file: lab.path('mails.jsonl') });
+    const reference = await play(a, b, 'keepalived', catcher);
+    const ours = await play(a, b, 'keepalived-ts', catcher);
+    t.diagnostic(`keepalived mails: ${JSON.stringify(reference.mails.map((m) => m.subject))}`);
     t.diagnostic(`keepalived FIFO: ${JSON.stringify(reference.fifo)}`);
     t.diagnostic(`keepalived notify: ${JSON.stringify(reference.notified)}`);
     assert.ok(
@@ -134,6 +181,21 @@ test("a sync group moves both VIPs together; FIFO lines and notify arguments equ
     );
     assert.deepEqual(ours.fifo, reference.fifo);
     assert.deepEqual([...ours.notified].sort(), [...reference.notified].sort());
+    assert.deepEqual(
+      reference.mails.map((m) => m.subject),
+      [
+        '[LB_A] VRRP Group G - Entering BACKUP state',
+        '[LB_A] VRRP Group G - Entering MASTER state',
+        '[LB_A] VRRP Group G - Entering FAULT state',
+        '[LB_A] VRRP Group G - Entering BACKUP state',
+        '[LB_A] VRRP Group G - Entering MASTER state',
+      ],
+    );
+    assert.deepEqual(
+      ours.mails.map((m) => m.bytes),
+      reference.mails.map((m) => m.bytes),
+      'the same group mails, byte for byte apart from Date',
+    );
   }));
 
 async function startFaulted(a: LabNode, impl: Implementation): Promise<string[]> {
