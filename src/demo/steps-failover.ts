@@ -6,7 +6,7 @@
 import { bothBackupNopreempt, withoutNotifyBackup } from './lab-files.js';
 import type { LoadBalancer } from './load-balancer.js';
 import type { StepContext, StepSpec } from './timeline.js';
-import { PAGE } from './types.js';
+import { LB_ADDR, type LbName, PAGE } from './types.js';
 import {
   ARP_LOCKTIME_MS,
   CHECK_INTERVAL_MS,
@@ -211,6 +211,20 @@ export const keepalivedKilled: StepSpec = {
 /** The last advert before a kill can be up to one interval old: lb02 may time out that much earlier. */
 const ADVERT_JITTER_MS = 1000;
 
+/** The smtp_alert "Entering MASTER state" mails the lab's SMTP server has from `lb`. */
+function masterMailsFrom(ctx: StepContext, lb: LbName): number {
+  return ctx.demo.catcher
+    .mails()
+    .filter((m) => m.peer === LB_ADDR[lb] && (m.headers.get('subject') ?? '').includes('Entering MASTER'))
+    .length;
+}
+
+/** Waits (up to 3 s) for one more MASTER mail from `lb` than `before`, when `lb` sends any. */
+async function waitForMasterMail(ctx: StepContext, lb: LbName, before: number): Promise<void> {
+  const until = ctx.demo.now() + 3000;
+  while (masterMailsFrom(ctx, lb) <= before && ctx.demo.now() < until) await ctx.sleep(50);
+}
+
 export const linkDown: StepSpec = {
   id: 'link-down',
   title: "lb01's link goes down",
@@ -218,11 +232,15 @@ export const linkDown: StepSpec = {
   async run(ctx) {
     const { lb01, lb02 } = ctx;
     const m0 = lb01.mark();
+    const mailsBefore = masterMailsFrom(ctx, 'lb01');
     await lb01BackAsMaster(ctx, 'systemctl start keepalived (on lb01)');
     ctx.check(
       'the restarted keepalived removed the stale VIP first ("removing VIPs")',
       lb01.logSince(m0).some((l) => LOG.removingVips.test(l)),
     );
+    // lb01's "Entering MASTER state" mail leaves through eth0: pulling the link while it is on
+    // its way would lose it (keepalived's too), and the mails step counts one per MASTER entry.
+    await waitForMasterMail(ctx, 'lb01', mailsBefore);
     const m1 = lb01.mark();
     const m2 = lb02.mark();
     await ctx.act('ip link set eth0 down (on lb01)', () => lb01.node.linkSet('down'));

@@ -99,14 +99,19 @@ describe('reload as a diff', () => {
       await dump.waitForLine('listening on', { timeoutMs: 5000 });
       const [sinceA, sinceB] = [master.proc.lineCount, backup.proc.lineCount];
       const started = performance.now();
+      const reloadsDone = () =>
+        master.proc.lines.filter((l) => l.seq >= sinceA && l.text.includes('no VRRP change')).length;
+      // Each SIGHUP waits for the reload before it: signals that arrive while one is pending
+      // merge into one (the kernel keeps one pending SIGHUP), and the test wants 100 reloads.
       for (let i = 0; i < 100; i++) {
         process.kill(pidOf(master), 'SIGHUP');
-        await sleep(100);
+        await pollUntil(reloadsDone, {
+          what: `reload ${i + 1} done`,
+          until: (n) => n === i + 1,
+          timeoutMs: 5000,
+        });
+        await sleep(50);
       }
-      await pollUntil(
-        () => master.proc.lines.filter((l) => l.seq >= sinceA && l.text.includes('no VRRP change')).length,
-        { what: '100 reloads done', until: (n) => n === 100, timeoutMs: 10_000 },
-      );
       const tookMs = performance.now() - started;
       await sleep(2 * ADVERT_INT_MS);
       await dump.stop();
@@ -117,7 +122,11 @@ describe('reload as a diff', () => {
       const gaps = times.slice(1).map((x, i) => (x - (times[i] ?? x)) * 1000);
       const worst = Math.max(...gaps);
       t.diagnostic(
-        `100 SIGHUPs in ${Math.round(tookMs)} ms; ${times.length} adverts; largest gap ${worst.toFixed(1)} ms`,
+        `100 SIGHUPs in ${Math.round(tookMs)} ms; ${times.length} adverts; largest gaps ${[...gaps]
+          .sort((x, y) => y - x)
+          .slice(0, 4)
+          .map((g) => g.toFixed(0))
+          .join(', ')} ms`,
       );
       assert.ok(worst <= 1.5 * ADVERT_INT_MS, `advert gap ${worst} ms`);
       assert.ok(advertTimes(dump.stdoutLines, '192.0.2.2').length === 0, 'the backup never advertised');
