@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ipv4AdvertPacket } from '../testing/advert-packet.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { VRRP_TOS } from '../vrrp/auth.js';
-import { buildIpv4Header } from '../vrrp/ipv4-header.js';
-import { encodeAdvert, IPPROTO_VRRP } from '../vrrp/packet.js';
 import {
   type NotifyEffect,
   type SendAdvertEffect,
@@ -65,17 +63,7 @@ function pair(
         sendAdvert: (instance, e) => {
           node.sent.push({ atUs: clock.nowUs(), instance, effect: e });
           if (e.advert.version !== 2 || e.advert.authType === 'ah') return;
-          const payload = encodeAdvert(e.advert, { srcAddr: addr, dstAddr: GROUP });
-          const header = buildIpv4Header({
-            tos: VRRP_TOS,
-            id: 1,
-            ttl: 255,
-            protocol: IPPROTO_VRRP,
-            srcAddr: addr,
-            dstAddr: GROUP,
-            payloadLen: payload.length,
-          });
-          const bytes = Buffer.concat([header, payload]);
+          const bytes = ipv4AdvertPacket(e.advert, addr, GROUP);
           clock.schedule(clock.nowUs(), () =>
             peer().runtime.receive({ family: 4, bytes, srcAddr: addr, dstAddr: GROUP, ttl: 255, ifindex: 2 }),
           );

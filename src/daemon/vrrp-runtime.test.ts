@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ipv4AdvertPacket } from '../testing/advert-packet.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { VRRP_TOS } from '../vrrp/auth.js';
-import { buildIpv4Header } from '../vrrp/ipv4-header.js';
-import { encodeAdvert, IPPROTO_VRRP } from '../vrrp/packet.js';
 import { type VrrpInstanceParams, type VrrpPorts, withDefaults } from '../vrrp/ports.js';
 import { type InstanceStatus, VrrpRuntime } from './vrrp-runtime.js';
 
@@ -36,17 +34,7 @@ function pair(clock: FakeClock, prioA: number, prioB: number): [Node, Node] {
     const ports: VrrpPorts = {
       transport: {
         sendAdvert: (_i, e) => {
-          const payload = encodeAdvert(e.advert, { srcAddr: addr, dstAddr: GROUP });
-          const header = buildIpv4Header({
-            tos: VRRP_TOS,
-            id: 1,
-            ttl: 255,
-            protocol: IPPROTO_VRRP,
-            srcAddr: addr,
-            dstAddr: GROUP,
-            payloadLen: payload.length,
-          });
-          const bytes = Buffer.concat([header, payload]);
+          const bytes = ipv4AdvertPacket(e.advert, addr, GROUP);
           // Delivered "later" on the same instant, as a socket would: never re-entrantly.
           clock.schedule(clock.nowUs(), () =>
             peer().runtime.receive({ family: 4, bytes, srcAddr: addr, dstAddr: GROUP, ttl: 255, ifindex: 2 }),

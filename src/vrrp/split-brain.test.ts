@@ -6,10 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VrrpRuntime } from '../daemon/vrrp-runtime.js';
+import { ipv4AdvertPacket } from '../testing/advert-packet.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { VRRP_TOS } from './auth.js';
-import { buildIpv4Header } from './ipv4-header.js';
-import { encodeAdvert, IPPROTO_VRRP } from './packet.js';
 import { type VrrpPorts, withDefaults } from './ports.js';
 import { detectSplitBrain } from './split-brain.js';
 
@@ -31,17 +29,7 @@ function pair(clock: FakeClock, cut: { on: boolean }, prioA: number, prioB: numb
       transport: {
         sendAdvert: (_i, e) => {
           if (cut.on) return;
-          const payload = encodeAdvert(e.advert, { srcAddr: addr, dstAddr: GROUP });
-          const header = buildIpv4Header({
-            tos: VRRP_TOS,
-            id: 1,
-            ttl: 255,
-            protocol: IPPROTO_VRRP,
-            srcAddr: addr,
-            dstAddr: GROUP,
-            payloadLen: payload.length,
-          });
-          const bytes = Buffer.concat([header, payload]);
+          const bytes = ipv4AdvertPacket(e.advert, addr, GROUP);
           clock.schedule(clock.nowUs(), () =>
             peer().runtime.receive({ family: 4, bytes, srcAddr: addr, dstAddr: GROUP, ttl: 255, ifindex: 2 }),
           );

@@ -6,10 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VrrpRuntime } from '../daemon/vrrp-runtime.js';
+import { ipv4AdvertPacket } from '../testing/advert-packet.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { VRRP_TOS } from './auth.js';
-import { buildIpv4Header } from './ipv4-header.js';
-import { encodeAdvert, IPPROTO_VRRP } from './packet.js';
 import { type NotifyEffect, type VrrpPorts, withDefaults } from './ports.js';
 import { initialGroupState } from './sync-group.js';
 
@@ -55,17 +53,7 @@ function lab(prioA: number, prioB: number): Lab {
           sent.push({ instance, priority: e.priority });
           const ifindex = IFINDEX[instance] ?? 0;
           if (cut.has(ifindex)) return;
-          const payload = encodeAdvert(e.advert, { srcAddr: addr, dstAddr: GROUP });
-          const header = buildIpv4Header({
-            tos: VRRP_TOS,
-            id: 1,
-            ttl: 255,
-            protocol: IPPROTO_VRRP,
-            srcAddr: addr,
-            dstAddr: GROUP,
-            payloadLen: payload.length,
-          });
-          const bytes = Buffer.concat([header, payload]);
+          const bytes = ipv4AdvertPacket(e.advert, addr, GROUP);
           clock.schedule(clock.nowUs(), () =>
             peer().runtime.receive({ family: 4, bytes, srcAddr: addr, dstAddr: GROUP, ttl: 255, ifindex }),
           );
