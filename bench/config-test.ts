@@ -17,6 +17,9 @@ const runs = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'ktbench-'));
 const conf = join(dir, 'large.conf');
 writeFileSync(conf, largeConfig());
+// Start-up alone: a config with one empty global_defs.
+const empty = join(dir, 'empty.conf');
+writeFileSync(empty, 'global_defs {\n}\n');
 const ns = `ktb${randomBytes(3).toString('hex')}`;
 
 interface Sample {
@@ -45,16 +48,21 @@ try {
   for (let i = 0; i < 4; i += 2) {
     execFileSync('ip', ['-n', ns, 'link', 'add', `eth${i}`, 'type', 'veth', 'peer', 'name', `eth${i + 1}`]);
   }
-  const ours = [process.execPath, join(root, 'bin/keepalived-ts'), '-t', '-f', conf];
-  const ref = ['keepalived', '-t', '-f', conf];
-  timed(ours);
-  timed(ref);
-  const a: Sample[] = [];
-  const b: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    a.push(timed(ours));
-    b.push(timed(ref));
-  }
+  const ours = (f: string) => [process.execPath, join(root, 'bin/keepalived-ts'), '-t', '-f', f];
+  const ref = (f: string) => ['keepalived', '-t', '-f', f];
+  const alternate = (f: string): [Sample[], Sample[]] => {
+    timed(ours(f));
+    timed(ref(f));
+    const a: Sample[] = [];
+    const b: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      a.push(timed(ours(f)));
+      b.push(timed(ref(f)));
+    }
+    return [a, b];
+  };
+  const [a, b] = alternate(conf);
+  const [ea, eb] = alternate(empty);
   const lines = `${largeConfig().split('\n').length - 1}`;
   const mb = (statSync(conf).size / 1e6).toFixed(1);
   const fmt = (s: Sample[]) =>
@@ -67,6 +75,8 @@ try {
   console.log(
     `ratio keepalived-ts/keepalived: wall median ${median(ratios).toFixed(2)}, RSS median ${median(rssRatios).toFixed(2)}`,
   );
+  console.log(`empty config, keepalived-ts -t: ${fmt(ea)}`);
+  console.log(`empty config, keepalived -t:    ${fmt(eb)}`);
 } finally {
   spawnSync('ip', ['netns', 'del', ns]);
   rmSync(dir, { recursive: true, force: true });
