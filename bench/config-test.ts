@@ -17,22 +17,32 @@ const runs = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'ktbench-'));
 const conf = join(dir, 'large.conf');
 writeFileSync(conf, largeConfig());
+// Start-up alone: a config with one empty global_defs.
+const empty = join(dir, 'empty.conf');
+writeFileSync(empty, 'global_defs {\n}\n');
 const ns = `ktb${randomBytes(3).toString('hex')}`;
 
 interface Sample {
   wallS: number;
+  /** user + system CPU seconds: steadier than wall time on a shared machine. */
+  cpuS: number;
   rssKiB: number;
   status: number;
 }
 
 function timed(cmd: string[]): Sample {
-  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', '%e %M', ...cmd], {
+  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', '%e %M %U %S', ...cmd], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
   const last = r.stderr.trim().split('\n').at(-1) ?? '';
-  const [wall, rss] = last.split(' ').map(Number);
-  return { wallS: wall ?? Number.NaN, rssKiB: rss ?? Number.NaN, status: r.status ?? -1 };
+  const [wall, rss, user, sys] = last.split(' ').map(Number);
+  return {
+    wallS: wall ?? Number.NaN,
+    cpuS: (user ?? Number.NaN) + (sys ?? Number.NaN),
+    rssKiB: rss ?? Number.NaN,
+    status: r.status ?? -1,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -45,28 +55,36 @@ try {
   for (let i = 0; i < 4; i += 2) {
     execFileSync('ip', ['-n', ns, 'link', 'add', `eth${i}`, 'type', 'veth', 'peer', 'name', `eth${i + 1}`]);
   }
-  const ours = [process.execPath, join(root, 'bin/keepalived-ts'), '-t', '-f', conf];
-  const ref = ['keepalived', '-t', '-f', conf];
-  timed(ours);
-  timed(ref);
-  const a: Sample[] = [];
-  const b: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    a.push(timed(ours));
-    b.push(timed(ref));
-  }
+  const ours = (f: string) => [process.execPath, join(root, 'bin/keepalived-ts'), '-t', '-f', f];
+  const ref = (f: string) => ['keepalived', '-t', '-f', f];
+  const alternate = (f: string): [Sample[], Sample[]] => {
+    timed(ours(f));
+    timed(ref(f));
+    const a: Sample[] = [];
+    const b: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      a.push(timed(ours(f)));
+      b.push(timed(ref(f)));
+    }
+    return [a, b];
+  };
+  const [a, b] = alternate(conf);
+  const [ea, eb] = alternate(empty);
   const lines = `${largeConfig().split('\n').length - 1}`;
   const mb = (statSync(conf).size / 1e6).toFixed(1);
   const fmt = (s: Sample[]) =>
-    `wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s (min ${Math.min(...s.map((x) => x.wallS)).toFixed(2)}, max ${Math.max(...s.map((x) => x.wallS)).toFixed(2)}), peak RSS median ${(median(s.map((x) => x.rssKiB)) / 1024).toFixed(0)} MiB, exit ${s[0]?.status}`;
+    `wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s (min ${Math.min(...s.map((x) => x.wallS)).toFixed(2)}, max ${Math.max(...s.map((x) => x.wallS)).toFixed(2)}), CPU median ${median(s.map((x) => x.cpuS)).toFixed(2)} s, peak RSS median ${(median(s.map((x) => x.rssKiB)) / 1024).toFixed(0)} MiB, exit ${s[0]?.status}`;
   console.log(`config: ${lines} lines, ${mb} MB; ${runs} runs each, alternating`);
   console.log(`keepalived-ts -t: ${fmt(a)}`);
   console.log(`keepalived -t:    ${fmt(b)}`);
   const ratios = a.map((x, i) => x.wallS / (b[i]?.wallS ?? Number.NaN));
+  const cpuRatios = a.map((x, i) => x.cpuS / (b[i]?.cpuS ?? Number.NaN));
   const rssRatios = a.map((x, i) => x.rssKiB / (b[i]?.rssKiB ?? Number.NaN));
   console.log(
-    `ratio keepalived-ts/keepalived: wall median ${median(ratios).toFixed(2)}, RSS median ${median(rssRatios).toFixed(2)}`,
+    `ratio keepalived-ts/keepalived: wall median ${median(ratios).toFixed(2)}, CPU median ${median(cpuRatios).toFixed(2)}, RSS median ${median(rssRatios).toFixed(2)}`,
   );
+  console.log(`empty config, keepalived-ts -t: ${fmt(ea)}`);
+  console.log(`empty config, keepalived -t:    ${fmt(eb)}`);
 } finally {
   spawnSync('ip', ['netns', 'del', ns]);
   rmSync(dir, { recursive: true, force: true });

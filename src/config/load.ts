@@ -43,20 +43,34 @@ export interface LoadResult {
   readonly lineCount: number;
 }
 
+const BLOCK_BITS = 12;
+const BLOCK = 1 << BLOCK_BITS;
+
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
-/** The logical lines as the passes read them: read once, on the first pass's demand. */
+/**
+ * The logical lines as the passes read them: read once, on the first pass's demand. Texts are
+ * kept in blocks of 4,096: one array of 300,000 would live in old space, and each new line's
+ * text stored into it would have to be remembered by the garbage collector.
+ */
 class CachedLines implements LineSource {
-  private readonly texts: string[] = [];
+  private readonly blocks: string[][] = [];
+  private block: string[] = [];
+  private length = 0;
   private readonly files: string[] = [];
   private readonly lineNos: number[] = [];
   private done = false;
   constructor(private readonly reader: ConfigReader) {}
   text(index: number): string | undefined {
-    while (!this.done && this.texts.length <= index) {
+    while (!this.done && this.length <= index) {
       const t = this.reader.readText();
       if (t !== null) {
-        this.texts.push(t);
+        if (this.block.length === BLOCK) {
+          this.block = [];
+        }
+        if (this.block.length === 0) this.blocks.push(this.block);
+        this.block.push(t);
+        this.length++;
         this.files.push(this.reader.lineFile);
         this.lineNos.push(this.reader.lineNo);
       } else {
@@ -64,7 +78,9 @@ class CachedLines implements LineSource {
         this.reader.finish();
       }
     }
-    return this.texts[index];
+    return index < this.length
+      ? (this.blocks[index >>> BLOCK_BITS] as string[])[index & (BLOCK - 1)]
+      : undefined;
   }
   loc(index: number): SourceLoc {
     return { file: this.files[index] as string, line: this.lineNos[index] as number };
@@ -80,7 +96,7 @@ class CachedLines implements LineSource {
     this.reader.setIncludeCheck(flags);
   }
   get count(): number {
-    return this.texts.length;
+    return this.length;
   }
 }
 

@@ -153,8 +153,12 @@ export class ParseContext implements ValueReport {
   ) {}
 
   state<T>(key: StateKey<T>): T {
-    if (!this.states.has(key)) this.states.set(key, key.init());
-    return this.states.get(key) as T;
+    let v = this.states.get(key);
+    if (v === undefined && !this.states.has(key)) {
+      v = key.init();
+      this.states.set(key, v);
+    }
+    return v as T;
   }
 
   /** global_defs' include_check takes effect for the includes read after it. */

@@ -24,12 +24,14 @@ const UINT_MAX = 4294967295;
 export const TIMER_MAXIMUM_US = 2 ** 64 - 2;
 export const TIMER_HZ_DIGITS = 6;
 
+/**
+ * Nearly every number in a config is a short plain decimal: read as a double (exact up to 15
+ * digits), with no BigInt on the way, it is what parseLeading() would make of it.
+ */
 const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 
 /** strtol/strtoul with base 10 (or 0/16): the longest valid prefix and whether all was used. */
 function parseLeading(text: string, base: number): { value: bigint; rest: string; any: boolean } {
-  // Nearly every number in a config is a short plain decimal: no need for the general path.
-  if (base !== 16 && PLAIN_DECIMAL.test(text)) return { value: BigInt(Number(text)), rest: '', any: true };
   const s = text.replace(/^[ \t\n\v\f\r]+/, '');
   let re: RegExp;
   if (base === 16) re = /^([+-]?)(?:0[xX])?([0-9a-fA-F]+)/;
@@ -57,8 +59,14 @@ export function readInt(
   base = 10,
 ): number | undefined {
   const warn = ignoreError && !r.testMode ? 'WARNING - ' : '';
-  const { value, rest } = parseLeading(text, base);
-  const v = Number(value);
+  let v: number;
+  let rest = '';
+  if (base !== 16 && PLAIN_DECIMAL.test(text)) v = Number(text);
+  else {
+    const p = parseLeading(text, base);
+    v = Number(p.value);
+    rest = p.rest;
+  }
   if (rest !== '') r.report('invalid-number', `${warn}invalid number '${text}'`);
   else if (v < INT_MIN || v > INT_MAX)
     r.report('invalid-number', `${warn}number '${text}' outside integer range`);
@@ -76,11 +84,19 @@ export function readUnsigned(
   base = 10,
 ): number | undefined {
   const warn = ignoreError && !r.testMode ? 'WARNING - ' : '';
-  const trimmed = text.replace(/^[ \t\n\v\f\r]+/, '');
-  const { value, rest } = parseLeading(trimmed, base);
-  // strtoul accepts a '-' and wraps; keepalived reports it as negative first.
-  const v = Number(value < 0n ? -value : value);
-  if (trimmed.startsWith('-')) r.report('invalid-number', `${warn}negative number '${text}'`);
+  let v: number;
+  let rest = '';
+  let negative = false;
+  if (base !== 16 && PLAIN_DECIMAL.test(text)) v = Number(text);
+  else {
+    const trimmed = text.replace(/^[ \t\n\v\f\r]+/, '');
+    const p = parseLeading(trimmed, base);
+    // strtoul accepts a '-' and wraps; keepalived reports it as negative first.
+    v = Number(p.value < 0n ? -p.value : p.value);
+    rest = p.rest;
+    negative = trimmed.startsWith('-');
+  }
+  if (negative) r.report('invalid-number', `${warn}negative number '${text}'`);
   else if (rest !== '') r.report('invalid-number', `${warn}invalid number '${text}'`);
   else if (v > UINT_MAX) r.report('invalid-number', `${warn}number '${text}' outside unsigned integer range`);
   else if (v < min || v > max)
@@ -116,14 +132,22 @@ export function readDecimal(
   }
   let digits = dp >= 0 ? text.slice(0, dp) + text.slice(dp + 1, dp + 1 + numDp) : text;
   digits += '0'.repeat(shift - numDp);
-  const { value, rest, any } = parseLeading(digits, 10);
-  let v = any ? Number(value) : 0;
+  let v: number;
+  let rest = '';
+  let tooBig = false;
+  if (PLAIN_DECIMAL.test(digits)) v = Number(digits);
+  else {
+    const p = parseLeading(digits, 10);
+    v = p.any ? Number(p.value) : 0;
+    rest = p.rest;
+    tooBig = p.any && p.value > 18446744073709551615n;
+  }
   if (roundUp) v++;
   const scale = 10 ** shift;
   const fmt = (x: number): string => `${Math.floor(x / scale)}.${String(x % scale).padStart(shift, '0')}`;
   if (rest !== '' || (digits.length > 0 && /^[ \t]/.test(digits))) {
     r.report('invalid-number', `${warn}invalid number '${text}'`);
-  } else if (any && value > 18446744073709551615n) {
+  } else if (tooBig) {
     r.report('invalid-number', `${warn}number '${text}' outside unsigned decimal range`);
     return undefined;
   } else if (v < min || v > max) {

@@ -119,7 +119,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
       } catch (e) {
         io.stderr(`keepalived-ts: cannot write ${o.configTest}: ${(e as Error).message}\n`);
       }
-    } else io.stderr(lines.join(''));
+    } else if (lines.length > 0) io.stderr(lines.join('')); // (no stream set up for nothing)
     if (o.dumpConfigJson && result.config) io.stdout(`${JSON.stringify(result.config, null, 2)}\n`);
     const status = o.configTest !== undefined ? result.exitStatus : result.config ? 0 : 1;
     const config = result.config;

@@ -64,6 +64,22 @@ export function formatTrio(a: SockAddr, proto: number): string {
   return `[${a.family === 0 ? '' : addrText(a)}]:${p}:${a.port}`;
 }
 
+/** A string equal for two addresses exactly when sameSockAddr() holds. */
+export function sockAddrKey(a: SockAddr): string {
+  const b = a.bytes;
+  const addr =
+    b.length === 4
+      ? String(
+          (((b[0] as number) << 24) |
+            ((b[1] as number) << 16) |
+            ((b[2] as number) << 8) |
+            (b[3] as number)) >>>
+            0,
+        )
+      : b.toString('hex');
+  return `${a.family}/${a.port}/${addr}`;
+}
+
 /** Address and port equality (sockstorage_equal). */
 export function sameSockAddr(a: SockAddr, b: SockAddr): boolean {
   return a.family === b.family && a.port === b.port && a.bytes.equals(b.bytes);

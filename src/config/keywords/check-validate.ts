@@ -6,7 +6,7 @@
  */
 import type { CheckScript } from '../model/lvs.js';
 import type { ParseContext } from '../parser.js';
-import { formatTrio, PROTO, type SockAddr, sameSockAddr } from './check-addr.js';
+import { formatTrio, PROTO, type SockAddr, sameSockAddr, sockAddrKey } from './check-addr.js';
 import {
   DEFAULT_PERSISTENCE_TIMEOUT_S,
   DEFAULT_SCHEDULER,
@@ -253,8 +253,12 @@ function validateVs(ctx: ParseContext, vs: VirtualServerDraft): boolean {
 
   let weightSum = 0;
   const kept: RealServerDraft[] = [];
+  // Duplicates by a key of the address (sameSockAddr's fields): a scan of the kept ones per
+  // real server was quadratic in the real servers of a virtual server.
+  const seen = new Set<string>();
   for (const rs of vs.realServers) {
-    if (kept.some((k) => sameSockAddr(k.addr, rs.addr))) {
+    const key = sockAddrKey(rs.addr);
+    if (seen.has(key)) {
       ctx.reportGlobal(
         'general-error',
         `VS ${formatVs(vs)}: real server ${formatTrio(rs.addr, vs.protocol)} is duplicated - removing second rs`,
@@ -262,6 +266,7 @@ function validateVs(ctx: ParseContext, vs: VirtualServerDraft): boolean {
       continue;
     }
     kept.push(rs);
+    seen.add(key);
     inheritForwarding(ctx, vs, rs);
     inheritDefaults(ctx, vs, rs);
     // keepalived sums in an unsigned int.

@@ -80,7 +80,7 @@ function buildRealServer(rs: RealServerDraft): RealServerConfig {
     virtualhost: rs.virtualhost,
     snmpName: rs.snmpName,
     // The checker blocks push only CheckerConfig values (checkers/state.ts).
-    checkers: [...(rs.checkers as CheckerConfig[])],
+    checkers: (rs.checkers as CheckerConfig[]).slice(),
   };
 }
 
