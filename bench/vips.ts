@@ -3,11 +3,16 @@
  * against keepalived 2.2.7. Two routers on the lab bridge run one VRRPv3 IPv6 instance with
  * 1,000 VIPs (2001:db8:1::1..3e8/128; IPv4 has only 762 documentation addresses): b (priority
  * 200) holds them, a (priority 100) waits as backup. `ip -ts monitor address` runs in a. The
- * bench SIGTERMs b (priority-0 advert: a takes over after its skew time) and measures, from a's
- * monitor (microsecond wall-clock stamps, same clock as the bench's Date.now()):
- *   stop→first   SIGTERM to b until a's first VIP appears (skew time + reaction)
- *   first→all    the first VIP to the 1,000th: the install itself
- *   stop→all     SIGTERM to b until a holds all 1,000
+ * bench first cuts b off at the switch (hard failure: a takes over after the master-down
+ * interval, and b, which still thinks itself master, does nothing meanwhile), heals, waits for b
+ * to preempt back, then SIGTERMs b (graceful: priority-0 advert, a takes over after its skew
+ * time while b removes its own 1,000 VIPs). From a's monitor (microsecond wall-clock stamps,
+ * the bench's Date.now() clock):
+ *   cut/stop→first   the cut or the SIGTERM until a's first VIP appears
+ *   first→all        the first VIP to the 1,000th: the install itself
+ *   stop→all         SIGTERM to b until a holds all 1,000
+ * All netlink work of every namespace takes the kernel's one RTNL lock, so in the graceful
+ * case a's adds wait behind b's deletes if b removes its VIPs at the same time.
  * Both routers run the implementation under test; each round runs both implementations, one
  * after the other, each in a lab of its own; the order alternates.
  * Usage: node dist/bench/vips.js [rounds] [--vips N]   (default 5 rounds, N = 1000)
@@ -58,6 +63,8 @@ function parseMonitor(line: string): { atMs: number; address: string; deleted: b
 }
 
 interface Trial {
+  readonly cutToFirstMs: number;
+  readonly cutFirstToAllMs: number;
   readonly stopToFirstMs: number;
   readonly firstToAllMs: number;
   readonly stopToAllMs: number;
@@ -86,26 +93,47 @@ async function trial(impl: Implementation): Promise<Trial> {
     await backup.proc.waitForLine('Entering BACKUP STATE', { timeoutMs: 20_000 });
     const monitor = a.spawn('ip', ['-ts', 'monitor', 'address'], { label: 'monitor' });
     await sleep(1500);
+    /** Waits for all VIPs on a after `fromMs`; first and last install times. */
+    const installed = async (fromMs: number): Promise<{ first: number; last: number }> => {
+      const added = new Map<string, number>();
+      await pollUntil(
+        () => {
+          for (const l of monitor.lines) {
+            const e = parseMonitor(l.text);
+            if (e && !e.deleted && e.atMs >= fromMs && !added.has(e.address)) added.set(e.address, e.atMs);
+          }
+          return added.size >= VIPS;
+        },
+        { what: `a's ${VIPS} VIPs in the monitor`, timeoutMs: 30_000, intervalMs: 50 },
+      );
+      const times = [...added.values()];
+      return { first: Math.min(...times), last: Math.max(...times) };
+    };
+    // 1. Hard failure: b cut off at the switch keeps its VIPs and does nothing, so the kernel
+    //    (one RTNL lock for all namespaces) does a's install alone.
+    const cutAt = Date.now();
+    await lab.isolate(b);
+    const cut = await installed(cutAt);
+    await lab.heal();
+    await pollUntil(async () => (await vipCount(a)) === 0, {
+      what: 'a to give the VIPs back',
+      timeoutMs: 20_000,
+    });
+    await sleep(1500);
+    // 2. Graceful: b's SIGTERM sends priority 0, then b removes its own 1,000 meanwhile.
     const stopAt = Date.now();
     holder.proc.kill('SIGTERM');
-    const added = new Map<string, number>();
-    await pollUntil(
-      () => {
-        for (const l of monitor.lines) {
-          const e = parseMonitor(l.text);
-          if (e && !e.deleted && e.atMs >= stopAt && !added.has(e.address)) added.set(e.address, e.atMs);
-        }
-        return added.size >= VIPS;
-      },
-      { what: `a's ${VIPS} VIPs in the monitor`, timeoutMs: 30_000, intervalMs: 50 },
-    );
-    const times = [...added.values()];
-    const first = Math.min(...times);
-    const last = Math.max(...times);
+    const stop = await installed(stopAt);
     await holder.stop();
     await backup.stop();
     monitor.kill('SIGTERM');
-    return { stopToFirstMs: first - stopAt, firstToAllMs: last - first, stopToAllMs: last - stopAt };
+    return {
+      cutToFirstMs: cut.first - cutAt,
+      cutFirstToAllMs: cut.last - cut.first,
+      stopToFirstMs: stop.first - stopAt,
+      firstToAllMs: stop.last - stop.first,
+      stopToAllMs: stop.last - stopAt,
+    };
   } finally {
     await Promise.allSettled(routers.map((r) => r.stop()));
     await lab.destroy();
@@ -128,21 +156,29 @@ async function main(): Promise<void> {
       const t = await trial(impl);
       results.get(impl)?.push(t);
       console.log(
-        `round ${r + 1} ${impl}: stop→first ${t.stopToFirstMs.toFixed(1)} ms, first→all ${t.firstToAllMs.toFixed(1)} ms, stop→all ${t.stopToAllMs.toFixed(1)} ms`,
+        `round ${r + 1} ${impl}: cut→first ${t.cutToFirstMs.toFixed(1)} ms, first→all ${t.cutFirstToAllMs.toFixed(1)} ms; graceful: stop→first ${t.stopToFirstMs.toFixed(1)} ms, first→all ${t.firstToAllMs.toFixed(1)} ms, stop→all ${t.stopToAllMs.toFixed(1)} ms`,
       );
     }
   }
-  console.log(`\n${VIPS} IPv6 VIPs in one instance, ${rounds} takeovers each (graceful stop of the master):`);
+  console.log(`\n${VIPS} IPv6 VIPs in one instance, ${rounds} takeovers of each kind:`);
   for (const impl of IMPLS) {
     const ts = results.get(impl) ?? [];
     console.log(`${impl}:`);
+    console.log(`  hard failure (master cut off): cut→first VIP ${fmt(ts.map((t) => t.cutToFirstMs))}`);
+    console.log(`  hard failure: first→all VIPs   ${fmt(ts.map((t) => t.cutFirstToAllMs))}`);
+    console.log('  graceful stop of the master:');
     console.log(`  stop→first VIP  ${fmt(ts.map((t) => t.stopToFirstMs))}`);
     console.log(`  first→all VIPs  ${fmt(ts.map((t) => t.firstToAllMs))}`);
     console.log(`  stop→all VIPs   ${fmt(ts.map((t) => t.stopToAllMs))}`);
   }
-  const ours = median((results.get('keepalived-ts') ?? []).map((t) => t.firstToAllMs));
-  const theirs = median((results.get('keepalived') ?? []).map((t) => t.firstToAllMs));
-  console.log(`install time ratio (ours / keepalived, medians): ${(ours / theirs).toFixed(2)}`);
+  const ratio = (f: (t: Trial) => number): string => {
+    const ours = median((results.get('keepalived-ts') ?? []).map(f));
+    const theirs = median((results.get('keepalived') ?? []).map(f));
+    return (ours / theirs).toFixed(2);
+  };
+  console.log(
+    `install time ratio (ours / keepalived, medians): hard failure ${ratio((t) => t.cutFirstToAllMs)}, graceful ${ratio((t) => t.firstToAllMs)}`,
+  );
 }
 
 await main();
