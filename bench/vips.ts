@@ -2,12 +2,12 @@
  * Benchmark: 1,000 VIPs in one instance, time from takeover to all installed, keepalived-ts
  * against keepalived 2.2.7. Two routers on the lab bridge run one VRRPv3 IPv6 instance with
  * 1,000 VIPs (2001:db8:1::1..3e8/128; IPv4 has only 762 documentation addresses): b (priority
- * 200) holds them, a (priority 100) waits as backup. `ip -ts monitor address` runs in a. The
+ * 200) holds them, a (priority 100) waits as backup. The
  * bench first cuts b off at the switch (hard failure: a takes over after the master-down
  * interval, and b, which still thinks itself master, does nothing meanwhile), heals, waits for b
  * to preempt back, then SIGTERMs b (graceful: priority-0 advert, a takes over after its skew
- * time while b removes its own 1,000 VIPs). From a's monitor (microsecond wall-clock stamps,
- * the bench's Date.now() clock):
+ * time while b removes its own 1,000 VIPs). From the kernel's creation stamp of each of a's
+ * VIPs (IFA_CACHEINFO cstamp: 10 ms steps since boot, compared with /proc/uptime):
  *   cut/stop→first   the cut or the SIGTERM until a's first VIP appears
  *   first→all        the first VIP to the 1,000th: the install itself
  *   stop→all         SIGTERM to b until a holds all 1,000
@@ -17,6 +17,7 @@
  * after the other, each in a lab of its own; the order alternates.
  * Usage: node dist/bench/vips.js [rounds] [--vips N]   (default 5 rounds, N = 1000)
  */
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Implementation, type RefKeepalived, startKeepalived } from '../src/testing/keepalived-ref.js';
 import { Lab, type LabNode, pollUntil } from '../src/testing/netns-lab.js';
@@ -52,15 +53,30 @@ function config(priority: number): string {
   ].join('\n');
 }
 
-/** `[2026-12-04T15:41:22.180689] 3: eth0    inet6 2001:db8:1::5/128 ...` -> epoch ms, address. */
-function parseMonitor(line: string): { atMs: number; address: string; deleted: boolean } | undefined {
-  const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{6})\] (Deleted )?\d+: \S+\s+inet6 ([0-9a-f:]+)\//.exec(
-    line,
-  );
-  if (!m) return undefined;
-  const atMs = Date.parse(`${m[1]}Z`) + Number(m[2]) / 1000;
-  return { atMs, address: m[4] as string, deleted: m[3] !== undefined };
+/** Time since boot (ms, 10 ms steps), the clock of the kernel's address stamps. */
+function uptimeMs(): number {
+  return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
 }
+
+const mod = (path: string): string => new URL(path, import.meta.url).href;
+/** Run inside node a: the creation stamps of its 2001:db8:1:: addresses, first and last. */
+const CSTAMPS = `
+import { NetlinkRoute } from '${mod('../src/net/netlink-route.js')}';
+import { encodeGetAddrDump, IFA } from '${mod('../src/net/rtnetlink-addr.js')}';
+import { parseAttrs, readU32 } from '${mod('../src/net/rtnetlink.js')}';
+import { formatIp } from '${mod('../src/base/ip.js')}';
+const r = new NetlinkRoute();
+const d = await r.dump((seq) => encodeGetAddrDump(seq, 6));
+r.close();
+const s = [];
+for (const m of d.messages) {
+  const { attrs } = parseAttrs(m.payload, 8);
+  const a = attrs.get(IFA.address);
+  const ci = attrs.get(IFA.cacheinfo);
+  if (a && ci && a.length === 16 && formatIp(a).startsWith('2001:db8:1::')) s.push(readU32(ci, 8));
+}
+console.log(JSON.stringify({ first: Math.min(...s), last: Math.max(...s) }));
+`;
 
 interface Trial {
   readonly cutToFirstMs: number;
@@ -91,29 +107,29 @@ async function trial(impl: Implementation): Promise<Trial> {
     const backup = await startKeepalived(a, config(100), { impl, label: `${impl}-a`, extraArgs: ['-P'] });
     routers.push(backup);
     await backup.proc.waitForLine('Entering BACKUP STATE', { timeoutMs: 20_000 });
-    const monitor = a.spawn('ip', ['-ts', 'monitor', 'address'], { label: 'monitor' });
     await sleep(1500);
-    /** Waits for all VIPs on a after `fromMs`; first and last install times. */
-    const installed = async (fromMs: number): Promise<{ first: number; last: number }> => {
-      const added = new Map<string, number>();
-      await pollUntil(
-        () => {
-          for (const l of monitor.lines) {
-            const e = parseMonitor(l.text);
-            if (e && !e.deleted && e.atMs >= fromMs && !added.has(e.address)) added.set(e.address, e.atMs);
-          }
-          return added.size >= VIPS;
-        },
-        { what: `a's ${VIPS} VIPs in the monitor`, timeoutMs: 30_000, intervalMs: 50 },
-      );
-      const times = [...added.values()];
-      return { first: Math.min(...times), last: Math.max(...times) };
+    /**
+     * Waits for all VIPs on a, then reads the kernel's own creation stamps of a's VIPs
+     * (IFA_CACHEINFO cstamp, hundredths of a second since boot): first and last, in ms since
+     * boot. `ip -ts monitor` stamps when `ip` reads, which CPU contention shifts by tens of ms.
+     */
+    const installed = async (): Promise<{ first: number; last: number }> => {
+      await pollUntil(async () => (await vipCount(a)) === VIPS, {
+        what: `a's ${VIPS} VIPs`,
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
+      const out = await a.run(process.execPath, ['--input-type=module', '-e', CSTAMPS], {
+        timeoutMs: 30_000,
+      });
+      const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { first: number; last: number };
+      return { first: r.first * 10, last: r.last * 10 };
     };
     // 1. Hard failure: b cut off at the switch keeps its VIPs and does nothing, so the kernel
     //    (one RTNL lock for all namespaces) does a's install alone.
-    const cutAt = Date.now();
+    const cutAt = uptimeMs();
     await lab.isolate(b);
-    const cut = await installed(cutAt);
+    const cut = await installed();
     await lab.heal();
     await pollUntil(async () => (await vipCount(a)) === 0, {
       what: 'a to give the VIPs back',
@@ -121,12 +137,11 @@ async function trial(impl: Implementation): Promise<Trial> {
     });
     await sleep(1500);
     // 2. Graceful: b's SIGTERM sends priority 0, then b removes its own 1,000 meanwhile.
-    const stopAt = Date.now();
+    const stopAt = uptimeMs();
     holder.proc.kill('SIGTERM');
-    const stop = await installed(stopAt);
+    const stop = await installed();
     await holder.stop();
     await backup.stop();
-    monitor.kill('SIGTERM');
     return {
       cutToFirstMs: cut.first - cutAt,
       cutFirstToAllMs: cut.last - cut.first,

@@ -26,17 +26,33 @@ async function main(): Promise<void> {
   const vips = await createVipBackend(data, interfaces, log);
   const announcer = createAnnouncerBackend(data, realClock, log);
   let runtime: VrrpRuntime | undefined;
+  // Announcements wait until the kernel has the addresses (keepalived sends its GARPs / NAs
+  // after netlink has answered for every VIP): a client must not be sent to an address that
+  // is not there yet, and with 1,000 VIPs the frames would otherwise compete with the adds.
+  // Leaving MASTER cancels what has not gone out (the generation changes).
+  const generation = new Map<string, number>();
+  const cancel = (instance: string): void => {
+    generation.set(instance, (generation.get(instance) ?? 0) + 1);
+    announcer.cancel(instance);
+  };
   const sockets = new VrrpSockets({ addon, log, onPacket: (rx) => runtime?.receive(rx) });
   const ports: VrrpPorts = {
     transport: sockets,
     vips: {
       addVips: (instance, effect) => vips.addVips(instance, effect),
       delVips: (instance, effect) => {
-        announcer.cancel(instance);
+        cancel(instance);
         vips.delVips(instance, effect);
       },
     },
-    announcer,
+    announcer: {
+      announce: (instance, effect) => {
+        const gen = generation.get(instance) ?? 0;
+        void vips.flush().then(() => {
+          if ((generation.get(instance) ?? 0) === gen) announcer.announce(instance, effect);
+        });
+      },
+    },
     notifier: { notify: (instance, effect) => post({ type: 'notify', instance, effect }) },
     logger: { log: (text, detail) => log(text, detail) },
   };
