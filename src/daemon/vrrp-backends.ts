@@ -2,59 +2,45 @@
  * The worker's VIP and announcement adapters, built from the plan. The only place in the
  * worker that chooses implementations.
  */
-import type { Clock } from "../base/clock.js";
-import type { RouteConfig } from "../config/model/vrrp-extras.js";
-import { PacketAnnouncer } from "../net/announcer.js";
-import {
-	createPacketSender,
-	interfaceFromSysfs,
-} from "../net/announcer-sender.js";
-import { NetlinkRoute } from "../net/netlink-route.js";
-import type { PlannedRule } from "../net/netlink-route-detail.js";
-import { NetlinkRouteManager } from "../net/netlink-routes.js";
-import {
-	type VipDetail,
-	vipDetailFromConfig,
-} from "../net/netlink-vip-detail.js";
-import { NetlinkVipManager } from "../net/netlink-vips.js";
-import { NftFirewall } from "../net/nft-firewall.js";
-import type { NftVip } from "../net/nft-ruleset.js";
-import { vipAddress } from "../vrrp/fsm.js";
-import {
-	type Announcer,
-	PRIORITY_OWNER,
-	type VipManager,
-	type VipsEffect,
-} from "../vrrp/ports.js";
-import type { InterfaceInfo, PlannedInstance } from "./vrrp-plan.js";
-import type { VrrpWorkerData } from "./worker-protocol.js";
+import type { Clock } from '../base/clock.js';
+import type { RouteConfig } from '../config/model/vrrp-extras.js';
+import { PacketAnnouncer } from '../net/announcer.js';
+import { createPacketSender, interfaceFromSysfs } from '../net/announcer-sender.js';
+import { NetlinkRoute } from '../net/netlink-route.js';
+import type { PlannedRule } from '../net/netlink-route-detail.js';
+import { NetlinkRouteManager } from '../net/netlink-routes.js';
+import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.js';
+import { NetlinkVipManager } from '../net/netlink-vips.js';
+import { NftFirewall } from '../net/nft-firewall.js';
+import type { NftVip } from '../net/nft-ruleset.js';
+import { vipAddress } from '../vrrp/fsm.js';
+import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
+import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
+import type { VrrpWorkerData } from './worker-protocol.js';
 
 export interface VipBackend extends VipManager {
-	/** Removes configured VIPs a previous run left behind (a crash, a SIGKILL). */
-	removeStale(): Promise<void>;
-	/** Resolves when every queued change has been applied. */
-	flush(): Promise<void>;
-	/** Reload: VIP texts now resolve against these instances (changes already queued keep theirs). */
-	update(
-		instances: readonly PlannedInstance[],
-		interfaces: ReadonlyMap<string, InterfaceInfo>,
-	): void;
-	/** -V: the VIPs stay where they are when the daemon stops. */
-	keepOnStop(): void;
-	close(): Promise<void>;
+  /** Removes configured VIPs a previous run left behind (a crash, a SIGKILL). */
+  removeStale(): Promise<void>;
+  /** Resolves when every queued change has been applied. */
+  flush(): Promise<void>;
+  /** Reload: VIP texts now resolve against these instances (changes already queued keep theirs). */
+  update(instances: readonly PlannedInstance[], interfaces: ReadonlyMap<string, InterfaceInfo>): void;
+  /** -V: the VIPs stay where they are when the daemon stops. */
+  keepOnStop(): void;
+  close(): Promise<void>;
 }
 
 export interface AnnouncerBackend extends Announcer {
-	/** Drops an instance's queued announcements: it left MASTER (keepalived does the same). */
-	cancel(instance: string): void;
-	/** Reload: addresses now resolve to the interfaces these instances put them on. */
-	update(instances: readonly PlannedInstance[]): void;
-	close(): void;
+  /** Drops an instance's queued announcements: it left MASTER (keepalived does the same). */
+  cancel(instance: string): void;
+  /** Reload: addresses now resolve to the interfaces these instances put them on. */
+  update(instances: readonly PlannedInstance[]): void;
+  close(): void;
 }
 
 /** An interface's index now, by name (sysfs of the caller's network namespace). */
 export function ifindexNow(ifname: string): number | undefined {
-	return interfaceFromSysfs(ifname)?.ifindex;
+  return interfaceFromSysfs(ifname)?.ifindex;
 }
 
 /**
@@ -66,210 +52,180 @@ export function ifindexNow(ifname: string): number | undefined {
  * routes and rules that steer traffic as if this node were master.
  */
 export async function createVipBackend(
-	data: VrrpWorkerData,
-	interfaces: ReadonlyMap<string, InterfaceInfo>,
-	log: (text: string, detail?: boolean) => void,
-	onRefused?: (instance: string, vip: string) => void,
+  data: VrrpWorkerData,
+  interfaces: ReadonlyMap<string, InterfaceInfo>,
+  log: (text: string, detail?: boolean) => void,
+  onRefused?: (instance: string, vip: string) => void,
 ): Promise<VipBackend> {
-	const details = new Map<string, Map<string, VipDetail>>();
-	const routes = new Map<string, Map<string, RouteConfig>>();
-	const rules = new Map<string, Map<string, PlannedRule>>();
-	const learn = (
-		instances: readonly PlannedInstance[],
-		known: ReadonlyMap<string, InterfaceInfo> = interfaces,
-	): void => {
-		details.clear();
-		routes.clear();
-		rules.clear();
-		for (const { wiring } of instances) {
-			const byText = new Map<string, VipDetail>();
-			for (const [text, vip] of wiring.vips) {
-				byText.set(
-					text,
-					vipDetailFromConfig(
-						vip.config,
-						known.get(vip.ifname)?.ifindex ?? 0,
-						vip.ifname,
-					),
-				);
-			}
-			details.set(wiring.name, byText);
-			routes.set(wiring.name, new Map(wiring.routes ?? []));
-			rules.set(wiring.name, new Map(wiring.rules ?? []));
-		}
-	};
-	learn(data.instances);
-	const route = new NetlinkRoute({ log: (text) => log(text) });
-	const manager = new NetlinkVipManager({
-		route,
-		resolve: (instance, vip) => {
-			const d = details.get(instance)?.get(vip);
-			if (d === undefined || d.ifindex !== 0 || d.ifname === undefined)
-				return d;
-			// An interface missing at start (dynamic_interfaces) may exist by now.
-			const ifindex = ifindexNow(d.ifname);
-			return ifindex === undefined ? d : { ...d, ifindex };
-		},
-		log: (text) => log(text),
-		...(onRefused !== undefined && { onRefused }),
-	});
-	const extras = new NetlinkRouteManager({
-		route,
-		ifindex: ifindexNow,
-		log: (text) => log(text),
-	});
-	const applyRoutes = (
-		op: "add" | "del",
-		instance: string,
-		texts: readonly string[],
-	): void => {
-		if (texts.length === 0) return;
-		log(
-			`(${instance}) ${op === "add" ? "setting" : "removing"} Virtual Routes`,
-			true,
-		);
-		for (const text of texts) {
-			const r = routes.get(instance)?.get(text);
-			if (r !== undefined) void extras.route(op, text, r, `(${instance})`);
-		}
-	};
-	const applyRules = (
-		op: "add" | "del",
-		instance: string,
-		texts: readonly string[],
-	): void => {
-		if (texts.length === 0) return;
-		log(
-			`(${instance}) ${op === "add" ? "setting" : "removing"} Virtual Rules`,
-			true,
-		);
-		for (const text of texts) {
-			const r = rules.get(instance)?.get(text);
-			if (r !== undefined) void extras.rule(op, text, r, `(${instance})`);
-		}
-	};
-	const firewall = new NftFirewall({
-		table: {
-			name: data.firewall.table,
-			priority: data.firewall.priority,
-			counters: data.firewall.counters,
-		},
-		log: (text) => log(text),
-	});
-	const blocking = data.instances.some(
-		(i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept,
-	);
-	const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
-		[...effect.vips, ...effect.excludedVips].flatMap((text) => {
-			const d = details.get(instance)?.get(text);
-			return d === undefined
-				? []
-				: [
-						{
-							family: d.family,
-							address: d.address,
-							...(d.ifname && { ifname: d.ifname }),
-						},
-					];
-		});
-	// With no_accept, the drop rules must be in before the addresses and go after them: while
-	// an nft run is pending, later changes wait their turn, so the kernel still sees call order.
-	let pending: Promise<void> = Promise.resolve();
-	let waiting = 0;
-	const inOrder = (job: () => undefined | Promise<void>): void => {
-		if (waiting === 0) {
-			const r = job();
-			if (r === undefined) return;
-			waiting++;
-			pending = r.finally(() => waiting--);
-			return;
-		}
-		waiting++;
-		pending = pending.then(job).finally(() => waiting--);
-	};
-	const add = (instance: string, effect: VipsEffect): void => {
-		if (effect.vips.length + effect.excludedVips.length > 0) {
-			log(`(${instance}) setting VIPs.`, true);
-			manager.addVips(instance, effect);
-		}
-		applyRoutes("add", instance, effect.routes);
-		applyRules("add", instance, effect.rules);
-	};
-	const del = (instance: string, effect: VipsEffect): void => {
-		applyRules("del", instance, effect.rules);
-		applyRoutes("del", instance, effect.routes);
-		if (effect.vips.length + effect.excludedVips.length > 0) {
-			log(`(${instance}) removing VIPs.`, true);
-			manager.delVips(instance, effect);
-		}
-	};
-	let keep = false;
-	return {
-		addVips: (instance, effect) => {
-			if (!effect.blockIncoming) {
-				inOrder(() => {
-					add(instance, effect);
-					return undefined;
-				});
-				return;
-			}
-			inOrder(async () => {
-				log(`(${instance}) setting firewall drop rule`, true);
-				await firewall.block(nftVips(instance, effect));
-				add(instance, effect);
-			});
-		},
-		delVips: (instance, effect) => {
-			if (keep) return;
-			if (!effect.blockIncoming) {
-				inOrder(() => {
-					del(instance, effect);
-					return undefined;
-				});
-				return;
-			}
-			inOrder(async () => {
-				del(instance, effect);
-				await manager.flush();
-				log(`(${instance}) removing firewall drop rule`, true);
-				await firewall.unblock(nftVips(instance, effect));
-			});
-		},
-		removeStale: async () => {
-			const stale: Promise<unknown>[] = [];
-			for (const [name, byText] of rules) {
-				for (const [text, r] of byText)
-					stale.push(extras.rule("del", text, r, `(${name}) stale`));
-			}
-			for (const [name, byText] of routes) {
-				for (const [text, r] of byText)
-					stale.push(extras.route("del", text, r, `(${name}) stale`));
-			}
-			for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
-			stale.push(
-				manager.removeStale(
-					[...details.values()].flatMap((m) => [...m.values()]),
-				),
-			);
-			if (blocking) stale.push(firewall.removeStale());
-			await Promise.all(stale);
-		},
-		flush: async () => {
-			await pending;
-			await Promise.all([manager.flush(), extras.flush(), firewall.flush()]);
-		},
-		update: learn,
-		keepOnStop: () => {
-			keep = true;
-		},
-		close: async () => {
-			await pending;
-			if (!keep) await firewall.close();
-			extras.close();
-			manager.close();
-			route.close();
-		},
-	};
+  const details = new Map<string, Map<string, VipDetail>>();
+  const routes = new Map<string, Map<string, RouteConfig>>();
+  const rules = new Map<string, Map<string, PlannedRule>>();
+  const learn = (
+    instances: readonly PlannedInstance[],
+    known: ReadonlyMap<string, InterfaceInfo> = interfaces,
+  ): void => {
+    details.clear();
+    routes.clear();
+    rules.clear();
+    for (const { wiring } of instances) {
+      const byText = new Map<string, VipDetail>();
+      for (const [text, vip] of wiring.vips) {
+        byText.set(text, vipDetailFromConfig(vip.config, known.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+      }
+      details.set(wiring.name, byText);
+      routes.set(wiring.name, new Map(wiring.routes ?? []));
+      rules.set(wiring.name, new Map(wiring.rules ?? []));
+    }
+  };
+  learn(data.instances);
+  const route = new NetlinkRoute({ log: (text) => log(text) });
+  const manager = new NetlinkVipManager({
+    route,
+    resolve: (instance, vip) => {
+      const d = details.get(instance)?.get(vip);
+      if (d === undefined || d.ifindex !== 0 || d.ifname === undefined) return d;
+      // An interface missing at start (dynamic_interfaces) may exist by now.
+      const ifindex = ifindexNow(d.ifname);
+      return ifindex === undefined ? d : { ...d, ifindex };
+    },
+    log: (text) => log(text),
+    ...(onRefused !== undefined && { onRefused }),
+  });
+  const extras = new NetlinkRouteManager({
+    route,
+    ifindex: ifindexNow,
+    log: (text) => log(text),
+  });
+  const applyRoutes = (op: 'add' | 'del', instance: string, texts: readonly string[]): void => {
+    if (texts.length === 0) return;
+    log(`(${instance}) ${op === 'add' ? 'setting' : 'removing'} Virtual Routes`, true);
+    for (const text of texts) {
+      const r = routes.get(instance)?.get(text);
+      if (r !== undefined) void extras.route(op, text, r, `(${instance})`);
+    }
+  };
+  const applyRules = (op: 'add' | 'del', instance: string, texts: readonly string[]): void => {
+    if (texts.length === 0) return;
+    log(`(${instance}) ${op === 'add' ? 'setting' : 'removing'} Virtual Rules`, true);
+    for (const text of texts) {
+      const r = rules.get(instance)?.get(text);
+      if (r !== undefined) void extras.rule(op, text, r, `(${instance})`);
+    }
+  };
+  const firewall = new NftFirewall({
+    table: {
+      name: data.firewall.table,
+      priority: data.firewall.priority,
+      counters: data.firewall.counters,
+    },
+    log: (text) => log(text),
+  });
+  const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
+  const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
+    [...effect.vips, ...effect.excludedVips].flatMap((text) => {
+      const d = details.get(instance)?.get(text);
+      return d === undefined
+        ? []
+        : [
+            {
+              family: d.family,
+              address: d.address,
+              ...(d.ifname && { ifname: d.ifname }),
+            },
+          ];
+    });
+  // With no_accept, the drop rules must be in before the addresses and go after them: while
+  // an nft run is pending, later changes wait their turn, so the kernel still sees call order.
+  let pending: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  const inOrder = (job: () => undefined | Promise<void>): void => {
+    if (waiting === 0) {
+      const r = job();
+      if (r === undefined) return;
+      waiting++;
+      pending = r.finally(() => waiting--);
+      return;
+    }
+    waiting++;
+    pending = pending.then(job).finally(() => waiting--);
+  };
+  const add = (instance: string, effect: VipsEffect): void => {
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) setting VIPs.`, true);
+      manager.addVips(instance, effect);
+    }
+    applyRoutes('add', instance, effect.routes);
+    applyRules('add', instance, effect.rules);
+  };
+  const del = (instance: string, effect: VipsEffect): void => {
+    applyRules('del', instance, effect.rules);
+    applyRoutes('del', instance, effect.routes);
+    if (effect.vips.length + effect.excludedVips.length > 0) {
+      log(`(${instance}) removing VIPs.`, true);
+      manager.delVips(instance, effect);
+    }
+  };
+  let keep = false;
+  return {
+    addVips: (instance, effect) => {
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          add(instance, effect);
+          return undefined;
+        });
+        return;
+      }
+      inOrder(async () => {
+        log(`(${instance}) setting firewall drop rule`, true);
+        await firewall.block(nftVips(instance, effect));
+        add(instance, effect);
+      });
+    },
+    delVips: (instance, effect) => {
+      if (keep) return;
+      if (!effect.blockIncoming) {
+        inOrder(() => {
+          del(instance, effect);
+          return undefined;
+        });
+        return;
+      }
+      inOrder(async () => {
+        del(instance, effect);
+        await manager.flush();
+        log(`(${instance}) removing firewall drop rule`, true);
+        await firewall.unblock(nftVips(instance, effect));
+      });
+    },
+    removeStale: async () => {
+      const stale: Promise<unknown>[] = [];
+      for (const [name, byText] of rules) {
+        for (const [text, r] of byText) stale.push(extras.rule('del', text, r, `(${name}) stale`));
+      }
+      for (const [name, byText] of routes) {
+        for (const [text, r] of byText) stale.push(extras.route('del', text, r, `(${name}) stale`));
+      }
+      for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
+      stale.push(manager.removeStale([...details.values()].flatMap((m) => [...m.values()])));
+      if (blocking) stale.push(firewall.removeStale());
+      await Promise.all(stale);
+    },
+    flush: async () => {
+      await pending;
+      await Promise.all([manager.flush(), extras.flush(), firewall.flush()]);
+    },
+    update: learn,
+    keepOnStop: () => {
+      keep = true;
+    },
+    close: async () => {
+      await pending;
+      if (!keep) await firewall.close();
+      extras.close();
+      manager.close();
+      route.close();
+    },
+  };
 }
 
 /**
@@ -277,55 +233,51 @@ export async function createVipBackend(
  * instance's), throttled by vrrp_garp_interval / vrrp_gna_interval.
  */
 export function createAnnouncerBackend(
-	data: VrrpWorkerData,
-	clock: Clock,
-	log: (text: string, detail?: boolean) => void,
+  data: VrrpWorkerData,
+  clock: Clock,
+  log: (text: string, detail?: boolean) => void,
 ): AnnouncerBackend {
-	const ifnameOf = new Map<string, Map<string, string>>();
-	const learn = (instances: readonly PlannedInstance[]): void => {
-		ifnameOf.clear();
-		for (const { wiring } of instances) {
-			const byAddress = new Map<string, string>();
-			for (const d of wiring.vips.values())
-				byAddress.set(vipAddress(d.config.address), d.ifname);
-			ifnameOf.set(wiring.name, byAddress);
-		}
-	};
-	learn(data.instances);
-	// One sysfs read per interface per burst, not per address (1,000 VIPs: 4,000 file reads).
-	const cache = new Map<
-		string,
-		{ atUs: number; ifc: ReturnType<typeof interfaceFromSysfs> }
-	>();
-	const sysfs = (ifname: string): ReturnType<typeof interfaceFromSysfs> => {
-		const now = clock.nowUs();
-		const hit = cache.get(ifname);
-		if (hit !== undefined && now - hit.atUs < 100_000) return hit.ifc;
-		const ifc = interfaceFromSysfs(ifname);
-		cache.set(ifname, { atUs: now, ifc });
-		return ifc;
-	};
-	const sender = createPacketSender();
-	const announcer = new PacketAnnouncer({
-		clock,
-		send: (ifindex, frame) => sender.send(ifindex, frame),
-		interfaceFor: (instance, address) => {
-			const ifname = ifnameOf.get(instance)?.get(address);
-			return ifname === undefined ? undefined : sysfs(ifname);
-		},
-		garpIntervalUs: data.garpIntervalUs,
-		gnaIntervalUs: data.gnaIntervalUs,
-		log,
-	});
-	return {
-		announce: (instance, effect) => announcer.announce(instance, effect),
-		cancel: (instance) => {
-			announcer.cancel(instance);
-		},
-		update: learn,
-		close: () => {
-			announcer.close();
-			sender.close();
-		},
-	};
+  const ifnameOf = new Map<string, Map<string, string>>();
+  const learn = (instances: readonly PlannedInstance[]): void => {
+    ifnameOf.clear();
+    for (const { wiring } of instances) {
+      const byAddress = new Map<string, string>();
+      for (const d of wiring.vips.values()) byAddress.set(vipAddress(d.config.address), d.ifname);
+      ifnameOf.set(wiring.name, byAddress);
+    }
+  };
+  learn(data.instances);
+  // One sysfs read per interface per burst, not per address (1,000 VIPs: 4,000 file reads).
+  const cache = new Map<string, { atUs: number; ifc: ReturnType<typeof interfaceFromSysfs> }>();
+  const sysfs = (ifname: string): ReturnType<typeof interfaceFromSysfs> => {
+    const now = clock.nowUs();
+    const hit = cache.get(ifname);
+    if (hit !== undefined && now - hit.atUs < 100_000) return hit.ifc;
+    const ifc = interfaceFromSysfs(ifname);
+    cache.set(ifname, { atUs: now, ifc });
+    return ifc;
+  };
+  const sender = createPacketSender();
+  const announcer = new PacketAnnouncer({
+    clock,
+    send: (ifindex, frame) => sender.send(ifindex, frame),
+    interfaceFor: (instance, address) => {
+      const ifname = ifnameOf.get(instance)?.get(address);
+      return ifname === undefined ? undefined : sysfs(ifname);
+    },
+    garpIntervalUs: data.garpIntervalUs,
+    gnaIntervalUs: data.gnaIntervalUs,
+    log,
+  });
+  return {
+    announce: (instance, effect) => announcer.announce(instance, effect),
+    cancel: (instance) => {
+      announcer.cancel(instance);
+    },
+    update: learn,
+    close: () => {
+      announcer.close();
+      sender.close();
+    },
+  };
 }
