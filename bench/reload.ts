@@ -94,17 +94,18 @@ async function reloadOnce(
   });
   await dump.waitForLine('listening on', { timeoutMs: 5000 });
   await sleep(5000);
-  const linesBefore = r.proc.lines.length;
-  const masterBefore = r.proc.lines.filter((l) => /Entering (BACKUP|FAULT) STATE/.test(l.text)).length;
+  const leftBefore =
+    readFileSync(r.proc.logFile, 'utf8').match(/Entering (BACKUP|FAULT) STATE/g)?.length ?? 0;
   const sentAt = performance.now();
   process.kill(r.proc.pid, 'SIGHUP');
   await sleep(QUIET_WINDOW_MS);
   await dump.stop({ signal: 'SIGINT' });
-  const after = r.proc.lines.slice(linesBefore);
+  // The process keeps only its last lines: those stamped after the SIGHUP are the reload's.
+  const after = r.proc.lines.filter((l) => l.atMs >= sentAt);
   const lastAt = after.length === 0 ? sentAt : (after[after.length - 1]?.atMs ?? sentAt);
   const { gaps: g, heard } = await gaps(b, file);
   const transitions =
-    r.proc.lines.filter((l) => /Entering (BACKUP|FAULT) STATE/.test(l.text)).length - masterBefore;
+    (readFileSync(r.proc.logFile, 'utf8').match(/Entering (BACKUP|FAULT) STATE/g)?.length ?? 0) - leftBefore;
   void a;
   return {
     what: `${impl}, ${what}`,

@@ -174,6 +174,9 @@ async function runVrrp(
   /** The mails of the configuration before the last reload: its removed instances' last mail. */
   let retiredMails = mails;
   const links = new Map([...interfaces.values()].map((i) => [i.name, i.up]));
+  const noAccept = running.instances.some((i) => i.params.basePriority !== 255 && !i.params.accept);
+  if (noAccept && config.global.nftables === undefined)
+    log.log('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
   const trackingOptions = {
     clock: realClock,
     log: (text: string) => log.log(text),

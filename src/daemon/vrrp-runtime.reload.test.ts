@@ -70,8 +70,19 @@ function pair(
         },
       },
       vips: {
-        addVips: (_i, e) => node.vipOps.push(...[...e.vips, ...e.excludedVips].map((v) => `+${v}`)),
-        delVips: (_i, e) => node.vipOps.push(...[...e.vips, ...e.excludedVips].map((v) => `-${v}`)),
+        // In the backend's order: addresses, routes, rules up; rules, routes, addresses down.
+        addVips: (_i, e) =>
+          node.vipOps.push(
+            ...[...e.vips, ...e.excludedVips].map((v) => `+${v}`),
+            ...e.routes.map((r) => `+route ${r}`),
+            ...e.rules.map((r) => `+rule ${r}`),
+          ),
+        delVips: (_i, e) =>
+          node.vipOps.push(
+            ...e.rules.map((r) => `-rule ${r}`),
+            ...e.routes.map((r) => `-route ${r}`),
+            ...[...e.vips, ...e.excludedVips].map((v) => `-${v}`),
+          ),
       },
       announcer: { announce: () => {} },
       notifier: { notify: (instance, effect) => node.notifies.push({ instance, effect }) },
@@ -235,6 +246,38 @@ test('VIP changes on a master add and remove only the changed addresses; a backu
   // Later leaving MASTER releases exactly the new list.
   a.runtime.stop();
   assert.deepEqual(a.vipOps.at(-1), '-192.0.2.251');
+});
+
+test('virtual routes and rules come and go with the VIPs; a reload removes the gone ones and adds every route again', () => {
+  const clock = new FakeClock();
+  const routes = ['198.51.100.0/24 via 192.0.2.254', '203.0.113.0/24 dev eth0'];
+  const [a, b] = settled(clock, 150, 100, { routes, rules: ['100: from 192.0.2.250 lookup 100'] });
+  assert.deepEqual(a.vipOps, [
+    '+192.0.2.250',
+    '+route 198.51.100.0/24 via 192.0.2.254',
+    '+route 203.0.113.0/24 dev eth0',
+    '+rule 100: from 192.0.2.250 lookup 100',
+  ]);
+  assert.deepEqual(b.vipOps, [], 'a backup installs nothing');
+  a.vipOps.length = 0;
+  const next = a.params({
+    routes: ['203.0.113.0/24 dev eth0', '192.0.2.128/25 via 192.0.2.254'],
+    rules: ['100: from 192.0.2.250 lookup 100'],
+  });
+  a.runtime.reload({ ...NONE, changed: [{ params: next, delta: { added: [], removed: [] } }] }, () => {});
+  assert.deepEqual(a.vipOps, [
+    '-route 198.51.100.0/24 via 192.0.2.254',
+    '+route 203.0.113.0/24 dev eth0',
+    '+route 192.0.2.128/25 via 192.0.2.254',
+  ]);
+  a.vipOps.length = 0;
+  a.runtime.stop();
+  assert.deepEqual(a.vipOps, [
+    '-rule 100: from 192.0.2.250 lookup 100',
+    '-route 203.0.113.0/24 dev eth0',
+    '-route 192.0.2.128/25 via 192.0.2.254',
+    '-192.0.2.250',
+  ]);
 });
 
 test('a removed master sends priority 0, releases its VIPs and notifies FAULT, or DELETED with notify_deleted', () => {

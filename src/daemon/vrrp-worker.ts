@@ -19,25 +19,67 @@ const port: MessagePort = parentPort;
 const data = workerData as VrrpWorkerData;
 const post = (m: FromWorker): void => port.postMessage(m);
 const log = (text: string, detail = false): void => post({ type: 'log', text, detail });
+/** The fault reason of a VIP the kernel refused, and how long before the instance tries again. */
+const REFUSED = 'kernel refused an address';
+const RETRY_REFUSED_MS = 10_000;
 
 async function main(): Promise<void> {
   const addon = rawsock();
   const interfaces = new Map(data.interfaces.map((i) => [i.name, i]));
-  const vips = await createVipBackend(data, interfaces, log);
-  const announcer = createAnnouncerBackend(data, realClock, log);
+  let stopping = false;
   let runtime: VrrpRuntime | undefined;
-  const sockets = new VrrpSockets({ addon, log, onPacket: (rx) => runtime?.receive(rx) });
+  // A VIP the kernel refuses (not a missing interface: that one is tracked) faults its
+  // instance, which then releases what it did install, so nothing stays half-applied; the
+  // fault clears after RETRY_REFUSED_MS and the instance tries again.
+  const refused = new Map<string, NodeJS.Timeout>();
+  const onRefused = (instance: string, vip: string): void => {
+    if (stopping || refused.has(instance) || runtime === undefined) return;
+    log(
+      `(${instance}) the kernel refused address ${vip} - entering FAULT state, retrying in ${RETRY_REFUSED_MS / 1000} s`,
+    );
+    runtime.event(instance, { kind: 'fault-set', reason: REFUSED });
+    const retry = setTimeout(() => {
+      refused.delete(instance);
+      if (!stopping) runtime?.event(instance, { kind: 'fault-clear', reason: REFUSED });
+    }, RETRY_REFUSED_MS);
+    refused.set(instance, retry);
+  };
+  const vips = await createVipBackend(data, interfaces, log, onRefused);
+  const announcer = createAnnouncerBackend(data, realClock, log);
+  // Announcements wait until the kernel has the addresses (keepalived sends its GARPs / NAs
+  // after netlink has answered for every VIP): a client must not be sent to an address that
+  // is not there yet, and with 1,000 VIPs the frames would otherwise compete with the adds.
+  // Leaving MASTER cancels what has not gone out (the generation changes).
+  const generation = new Map<string, number>();
+  const cancel = (instance: string): void => {
+    generation.set(instance, (generation.get(instance) ?? 0) + 1);
+    announcer.cancel(instance);
+  };
+  const sockets = new VrrpSockets({
+    addon,
+    log,
+    onPacket: (rx) => runtime?.receive(rx),
+  });
   const ports: VrrpPorts = {
     transport: sockets,
     vips: {
       addVips: (instance, effect) => vips.addVips(instance, effect),
       delVips: (instance, effect) => {
-        announcer.cancel(instance);
+        cancel(instance);
         vips.delVips(instance, effect);
       },
     },
-    announcer,
-    notifier: { notify: (instance, effect) => post({ type: 'notify', instance, effect }) },
+    announcer: {
+      announce: (instance, effect) => {
+        const gen = generation.get(instance) ?? 0;
+        void vips.flush().then(() => {
+          if ((generation.get(instance) ?? 0) === gen) announcer.announce(instance, effect);
+        });
+      },
+    },
+    notifier: {
+      notify: (instance, effect) => post({ type: 'notify', instance, effect }),
+    },
     logger: { log: (text, detail) => log(text, detail) },
   };
   runtime = new VrrpRuntime(
@@ -52,7 +94,10 @@ async function main(): Promise<void> {
   try {
     sockets.open(data.instances.map(socketWiring));
   } catch (e) {
-    post({ type: 'fatal', text: `cannot open VRRP sockets: ${(e as Error).message}` });
+    post({
+      type: 'fatal',
+      text: `cannot open VRRP sockets: ${(e as Error).message}`,
+    });
     sockets.close();
     await vips.close();
     return;
@@ -62,7 +107,6 @@ async function main(): Promise<void> {
   runtime.start();
   post({ type: 'ready' });
 
-  let stopping = false;
   port.on('message', async (m: ToWorker) => {
     const rt = runtime;
     if (rt === undefined) return;
@@ -85,6 +129,7 @@ async function main(): Promise<void> {
       case 'stop': {
         if (stopping) return;
         stopping = true;
+        for (const t of refused.values()) clearTimeout(t);
         if (data.keepVipsOnStop) vips.keepOnStop();
         rt.stop();
         // The priority-0 adverts went out synchronously; the VIP removals are queued.

@@ -24,6 +24,8 @@ export interface NetlinkVipsOptions {
   readonly resolve: (instance: string, vip: string) => VipDetail | undefined;
   /** One log line per failure, keepalived's wording. */
   readonly log: (text: string) => void;
+  /** The kernel refused to add a VIP of `instance` (after the log line); not for EEXIST. */
+  readonly onRefused?: (instance: string, vip: string) => void;
   /** A client to share (the daemon's socket); without one the manager opens and owns its own. */
   readonly route?: NetlinkRoute;
   /** For the manager's own client. */
@@ -42,6 +44,7 @@ export class NetlinkVipManager implements VipManager {
   readonly #log: (text: string) => void;
   readonly #route: NetlinkRoute;
   readonly #ownsRoute: boolean;
+  readonly #onRefused: ((instance: string, vip: string) => void) | undefined;
   #outstanding = 0;
   #idle: (() => void)[] = [];
   #closed = false;
@@ -55,6 +58,7 @@ export class NetlinkVipManager implements VipManager {
         // A failing logger must not turn into an unhandled rejection that ends the daemon.
       }
     };
+    this.#onRefused = opts.onRefused;
     this.#ownsRoute = opts.route === undefined;
     this.#route = opts.route ?? new NetlinkRoute({ ...opts.routeOptions, log: this.#log });
   }
@@ -70,7 +74,9 @@ export class NetlinkVipManager implements VipManager {
         this.#log(`(${instance}) Not adding address ${vip} since interface doesn't exist`);
         continue;
       }
-      void this.#apply('add', d, `(${instance}) adding`);
+      void this.#apply('add', d, `(${instance}) adding`).then((o) => {
+        if (o === 'failed' && !this.#closed) this.#onRefused?.(instance, vip);
+      });
     }
   }
 

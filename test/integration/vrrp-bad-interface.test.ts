@@ -4,7 +4,10 @@
  *    none of its addresses anywhere (nothing half-applied), the other instances unaffected;
  *    once the interface appears, the instance runs and holds all its addresses;
  *  - an instance whose interface is down at start starts in FAULT with keepalived 2.2.7's line
- *    (compared with keepalived on the same config), and takes over once the link comes up.
+ *    (compared with keepalived on the same config), and takes over once the link comes up;
+ *  - an address the kernel refuses (IPv6 disabled on its interface): the kernel's error in
+ *    keepalived's words, the instance in FAULT with its other VIP removed again (keepalived
+ *    stays master with half its addresses), and master with all once the kernel accepts.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -102,4 +105,46 @@ describe('configuration the kernel cannot carry out', () => {
         await r.stop();
       }));
   }
+
+  test('an address the kernel refuses: FAULT, nothing left half-applied, retried', (t) =>
+    withLab(t, {}, async (lab) => {
+      const a = await lab.addNode('a', { ipv4: '192.0.2.1/24' });
+      await a.run('ip', ['link', 'add', 'eth5', 'type', 'veth', 'peer', 'name', 'eth6']);
+      await a.run('sysctl', ['-qw', 'net.ipv6.conf.eth5.disable_ipv6=1']);
+      await a.run('ip', ['link', 'set', 'eth6', 'up']);
+      await a.run('ip', ['link', 'set', 'eth5', 'up']);
+      const config = instance('VI_1', 51, 'eth0', ['192.0.2.100/24']).replace(
+        '}\n}\n',
+        '}\n  virtual_ipaddress_excluded {\n    2001:db8:9::1/64 dev eth5\n  }\n}\n',
+      );
+      const r = await startRouter(a, 'keepalived-ts', config);
+      await r.proc.waitForLine(
+        /Netlink: error: Permission denied\(13\), type=RTM_NEWADDR.*IPv6 is disabled/,
+        {
+          timeoutMs: 5000,
+        },
+      );
+      await r.proc.waitForLine('(VI_1) the kernel refused address 2001:db8:9::1/64 - entering FAULT state', {
+        timeoutMs: 2000,
+      });
+      await pollUntil(() => lastLoggedState(r) === 'FAULT', { what: 'FAULT', timeoutMs: 2000 });
+      await pollUntil(async () => !(await a.hasAddress('192.0.2.100')), {
+        what: 'the accepted VIP removed again',
+        timeoutMs: 2000,
+        intervalMs: 20,
+      });
+      await a.run('sysctl', ['-qw', 'net.ipv6.conf.eth5.disable_ipv6=0']);
+      await pollUntil(() => lastLoggedState(r) === 'MASTER', {
+        what: 'MASTER after the retry',
+        timeoutMs: 15_000,
+      });
+      await pollUntil(
+        async () => (await a.hasAddress('192.0.2.100')) && (await a.hasAddress('2001:db8:9::1', 'eth5')),
+        {
+          what: 'both VIPs',
+          timeoutMs: 3000,
+        },
+      );
+      assert.equal((await r.stop()).code, 0);
+    }));
 });
