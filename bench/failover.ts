@@ -14,8 +14,9 @@
  * Times are the arrival of the daemon's log line (performance.now()), so both include the same
  * log pipe. Prints n, min, median, p99, max per implementation and scenario, the bound
  * (3 × advert_int + skew for hard, skew for graceful) and the ratio of the medians.
- * Usage: node dist/bench/failover.js [trials] [--v2 [trials]]   (default 20; --v2 adds VRRPv2
- * advert_int 1 s, default max(3, trials / 4) trials)
+ * Usage: node dist/bench/failover.js [trials] [--v2 [trials]] [--10ms]   (default 20; --v2 adds
+ * VRRPv2 advert_int 1 s, default max(3, trials / 4) trials; --10ms adds VRRPv3 advert_int
+ * 0.01 s, the protocol's smallest, with the same number of trials)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Implementation, RefKeepalived } from '../src/testing/keepalived-ref.js';
@@ -36,6 +37,7 @@ const args = process.argv.slice(2);
 const v2At = args.indexOf('--v2');
 const trials = Number(args.find((a, i) => /^\d+$/.test(a) && (v2At < 0 || i < v2At)) ?? 20);
 const v2Trials = v2At < 0 ? 0 : Number(args[v2At + 1] ?? Math.max(3, Math.floor(trials / 4)));
+const with10ms = args.includes('--10ms');
 
 const V3_FAST: PairVariant = {
   label: 'VRRPv3 IPv4 advert_int 0.1 s',
@@ -44,6 +46,14 @@ const V3_FAST: PairVariant = {
   auth: 'none',
   unicast: false,
   advertIntS: 0.1,
+};
+const V3_FASTEST: PairVariant = {
+  label: 'VRRPv3 IPv4 advert_int 0.01 s',
+  version: 3,
+  family: 4,
+  auth: 'none',
+  unicast: false,
+  advertIntS: 0.01,
 };
 const V2_SLOW: PairVariant = {
   label: 'VRRPv2 IPv4 advert_int 1 s',
@@ -242,4 +252,5 @@ async function runVariant(v: PairVariant, n: number): Promise<void> {
 }
 
 await runVariant(V3_FAST, trials);
+if (with10ms) await runVariant(V3_FASTEST, trials);
 if (v2Trials > 0) await runVariant(V2_SLOW, v2Trials);
