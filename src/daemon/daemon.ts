@@ -28,6 +28,7 @@ import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
+import { DUMP_SIGNALS, requestDump, writeDump } from './dumps.js';
 import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
@@ -274,6 +275,9 @@ async function runVrrp(
           workerReady = true;
           if (!stopping) tracking.start();
           break;
+        case 'dump':
+          writeDump(m.what, m.instances, (text) => log.log(text));
+          break;
         case 'state':
         case 'status':
           break;
@@ -294,6 +298,12 @@ async function runVrrp(
     worker.on('exit', () => finish(exitCode));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // SIGUSR1 / SIGUSR2: keepalived.data / keepalived.stats (dumps.ts). A listener also keeps
+    // Node from opening its inspector on SIGUSR1.
+    for (const [sig, what] of Object.entries(DUMP_SIGNALS))
+      process.on(sig, () => {
+        if (!stopping) requestDump(what, (text) => log.log(text), send);
+      });
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
     let reloading = Promise.resolve();
     process.on('SIGHUP', () => {
@@ -341,7 +351,7 @@ async function runVrrp(
   });
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
 
 /** getpwuid(getuid())'s name; undefined when the uid has no passwd entry. */
 function userName(): string | undefined {
