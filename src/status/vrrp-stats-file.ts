@@ -101,7 +101,7 @@ export function keepalivedCounters(s: InstanceStats): KeepalivedStatsCounters {
 
 /**
  * The file's text, instances in config order. keepalived-ts's own counters (splitBrain) are
- * left out: readers of this file expect keepalived's fixed 18 lines per instance.
+ * left out: readers of this file expect keepalived's fixed 19 lines per instance.
  */
 export function formatStatsFile(
   instances: readonly { readonly name: string; readonly stats: InstanceStats }[],
