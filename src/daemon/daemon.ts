@@ -28,7 +28,7 @@ import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
-import { DUMP_SIGNALS, requestDump, writeDump } from './dumps.js';
+import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dumps.js';
 import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
@@ -302,6 +302,12 @@ async function runVrrp(
     // Node from opening its inspector on SIGUSR1.
     for (const [sig, what] of Object.entries(DUMP_SIGNALS))
       process.on(sig, () => {
+        if (!stopping) requestDump(what, (text) => log.log(text), send);
+      });
+    // STATS_CLEAR and JSON are real-time signals, whose default action would kill us.
+    const addon = rawsock();
+    for (const [signum, what] of realtimeDumpSignals(addon.realtimeSignals()))
+      addon.onSignal(signum, () => {
         if (!stopping) requestDump(what, (text) => log.log(text), send);
       });
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.

@@ -119,15 +119,20 @@ export class VrrpRuntime {
     return this.engine.instances.map((i) => statusOf(i.name, i.state.runtime));
   }
 
-  /** Every instance's parameters, runtime and counters, in config order (keepalived's dumps). */
-  dump(): InstanceDump[] {
-    return this.engine.instances.map((i) => ({
+  /**
+   * Every instance's parameters, runtime and counters, in config order (keepalived's dumps);
+   * `clear` then zeroes the counters (STATS_CLEAR).
+   */
+  dump(clear = false): InstanceDump[] {
+    const out = this.engine.instances.map((i) => ({
       params: i.config,
       runtime: i.state.runtime,
       stats: i.stats(),
       syncGroup: this.#syncGroups.find((g) => g.members.includes(i.name))?.name,
       ifindex: this.#ifindex.get(i.name) ?? 0,
     }));
+    if (clear) for (const i of this.engine.instances) i.clearStats();
+    return out;
   }
 
   #onTimer = (): void => {

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         post({ type: 'status', instances: rt.status() });
         break;
       case 'dump':
-        post({ type: 'dump', what: m.what, instances: rt.dump() });
+        post({ type: 'dump', what: m.what, instances: rt.dump(m.what === 'stats-clear') });
         break;
       case 'reload':
         if (stopping) return;

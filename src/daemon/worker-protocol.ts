@@ -49,10 +49,13 @@ export type ToWorker =
   | ({ readonly type: 'reload' } & WorkerReload)
   | { readonly type: 'event'; readonly instance?: string; readonly event: EngineEvent }
   | { readonly type: 'status' }
-  /** SIGUSR1 (data) / SIGUSR2 (stats): the main thread writes keepalived's file from the answer. */
+  /**
+   * SIGUSR1 (data) / SIGUSR2 (stats) / SIGRTMAX-1 (stats-clear) / SIGRTMIN+2 (json): the main
+   * thread writes keepalived's file from the answer.
+   */
   | { readonly type: 'dump'; readonly what: DumpKind };
 
-export type DumpKind = 'data' | 'stats';
+export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
 export type FromWorker =
   | { readonly type: 'log'; readonly text: string; readonly detail: boolean }

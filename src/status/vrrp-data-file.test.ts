@@ -4,8 +4,10 @@ import { test } from 'node:test';
 import { initialState, type VrrpRuntime } from '../vrrp/fsm.js';
 import { withDefaults } from '../vrrp/ports.js';
 import { formatDataFile, type InstanceDump } from './vrrp-data-file.js';
+import { formatJsonFile } from './vrrp-json-file.js';
 
 const FIXTURE = new URL('../../../test/fixtures/dumps/keepalived-2.2.7.data', import.meta.url);
+const JSON_FIXTURE = new URL('../../../test/fixtures/dumps/keepalived-2.2.7.json', import.meta.url);
 
 /** The fixture's instance: v3, priority 100, advert_int 0.2, one VIP, vrrp_garp_master_delay 0. */
 function dump(runtime: Partial<VrrpRuntime> = {}): InstanceDump {
@@ -89,4 +91,20 @@ test('a backup shows its master as keepalived does', () => {
   assert.match(text, /\n {3}Master advert int = 1\.00 sec\n/);
   assert.match(text, /\n {3}Master advert interval = 1000 milli-sec\n/);
   assert.match(text, /\n {5}192\.0\.2\.250 dev eth0 scope global\n/, 'a backup has not set its VIPs');
+});
+
+test("the JSON file is keepalived 2.2.7's for the same instance, but its wall-clock time", () => {
+  const d = dump({
+    state: 'MASTER',
+    wantState: 'MASTER',
+    effectivePriority: 100,
+    totalPriority: 100,
+    vipsSet: true,
+  });
+  const ours = formatJsonFile([{ ...d, stats: { ...d.stats, advertSent: 8, becomeMaster: 1 } }]);
+  const theirs = readFileSync(JSON_FIXTURE, 'utf8').replace(
+    /"last_transition":[0-9.]+/,
+    '"last_transition":0.000000',
+  );
+  assert.equal(ours, theirs);
 });
