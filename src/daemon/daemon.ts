@@ -2,7 +2,8 @@
  * The running daemon (keepalived without -t): reads the config, writes the pid files, starts
  * the VRRP worker thread with the plan, runs notify scripts for the worker's state changes,
  * and handles keepalived's signals: SIGTERM / SIGINT stop gracefully (priority-0 adverts,
- * VIPs removed) within a backstop, SIGHUP reloads.
+ * VIPs removed) within a backstop, SIGHUP reloads, SIGUSR1 / SIGUSR2 / STATS_CLEAR / JSON write
+ * keepalived's dump files (dumps.ts).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

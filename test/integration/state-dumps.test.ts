@@ -43,7 +43,7 @@ async function start(node: LabNode, impl: 'keepalived' | 'keepalived-ts', priori
 }
 
 /** Sends `signal` to the parent and returns the file it writes, once complete. */
-async function dump(r: Router, signal: 'SIGUSR1' | 'SIGUSR2', file: string): Promise<string> {
+async function dump(r: Router, signal: 'SIGUSR1' | 'SIGUSR2' | number, file: string): Promise<string> {
   const path = join(r.tmp, file);
   rmSync(path, { force: true });
   process.kill(Number(readFileSync(r.daemon.pidFile, 'utf8').trim()), signal);
@@ -137,6 +137,30 @@ test('SIGUSR2 / SIGUSR1 after a preemption: the stats and data files, as keepali
       /\n {3}State = BACKUP\n {3}Master router = 192\.0\.2\.1\n {3}Master priority = 100\n/,
     );
     assert.ok(ts.daemon.proc.tail().includes(`Printing VRRP stats for process(`), 'logged as keepalived');
+
+    // JSON (SIGRTMIN+2 = 36 with glibc): the same keys in the same order as keepalived's.
+    const keysOf = (text: string): string[] => {
+      const [one] = JSON.parse(text) as { data: object; stats: object }[];
+      assert.ok(one !== undefined);
+      return [...Object.keys(one.data), ...Object.keys(one.stats)];
+    };
+    const [tsJson, kaJson] = await Promise.all([
+      dump(ts, 36, 'keepalived.json'),
+      dump(ka, 36, 'keepalived.json'),
+    ]);
+    assert.deepEqual(keysOf(tsJson), keysOf(kaJson));
+    assert.equal((JSON.parse(tsJson) as { data: { state: number } }[])[0]?.data.state, 2, 'MASTER');
+
+    // STATS_CLEAR (SIGRTMAX-1 = 63): the stats as they were, then the counters from 0.
+    const before = counters(await dump(ts, 63, 'keepalived.stats'));
+    assert.equal(before.get('Became master'), 1);
+    const after = counters(await dump(ts, 'SIGUSR2', 'keepalived.stats'));
+    assert.equal(after.get('Became master'), 0, 'cleared');
+    assert.ok(
+      (after.get('Advertisements/Sent') ?? 0) < (before.get('Advertisements/Sent') ?? 0),
+      'counting again from 0',
+    );
+    assert.ok(ts.daemon.proc.running, 'the real-time signals did not kill keepalived-ts');
     await ts.daemon.stop();
     await ka.daemon.stop();
   }));
