@@ -7,7 +7,7 @@ import { formatDataFile, type InstanceDump } from './vrrp-data-file.js';
 import { formatJsonFile } from './vrrp-json-file.js';
 
 const FIXTURE = new URL('../../../test/fixtures/dumps/keepalived-2.2.7.data', import.meta.url);
-const JSON_FIXTURE = new URL('../../../test/fixtures/dumps/keepalived-2.2.7.json', import.meta.url);
+const JSON_FIXTURE = new URL('../../../test/fixtures/dumps/keepalived-2.2.7.json.txt', import.meta.url);
 
 /** The fixture's instance: v3, priority 100, advert_int 0.2, one VIP, vrrp_garp_master_delay 0. */
 function dump(runtime: Partial<VrrpRuntime> = {}): InstanceDump {
