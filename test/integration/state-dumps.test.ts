@@ -5,11 +5,13 @@
  * daemon gets its own TMPDIR (keepalived honours it too), so nothing lands in the shared /tmp.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { KEEPALIVED_TS } from '../../src/testing/config-compare.js';
 import type { RefKeepalived } from '../../src/testing/keepalived-ref.js';
-import { startKeepalived } from '../../src/testing/keepalived-ref.js';
+import { KEEPALIVED, startKeepalived } from '../../src/testing/keepalived-ref.js';
 import type { LabNode } from '../../src/testing/lab-node.js';
 import { pollUntil, withLab } from '../../src/testing/netns-lab.js';
 import { PAIR_VIP, type PairVariant, pairConfig } from '../../src/testing/vrrp-pair.js';
@@ -164,3 +166,13 @@ test('SIGUSR2 / SIGUSR1 after a preemption: the stats and data files, as keepali
     await ts.daemon.stop();
     await ka.daemon.stop();
   }));
+
+test('--signum names the signals as keepalived 2.2.7 does (the ones the daemon listens for)', () => {
+  for (const fn of ['STOP', 'RELOAD', 'DATA', 'STATS', 'STATS_CLEAR', 'JSON', 'TDUMP']) {
+    const run = (cmd: string) => {
+      const r = spawnSync(cmd, [`--signum=${fn}`], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout, err: r.stderr };
+    };
+    assert.deepEqual(run(KEEPALIVED_TS), run(KEEPALIVED), fn);
+  }
+});
