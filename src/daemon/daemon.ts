@@ -305,6 +305,8 @@ async function runVrrp(
       process.on(sig, () => {
         if (!stopping) requestDump(what, (text) => log.log(text), send);
       });
+    // They stay until exit (finish() leaves them): SIGUSR2's default action would kill us
+    // before the VMACs are removed, SIGUSR1's would open Node's inspector.
     // STATS_CLEAR and JSON are real-time signals, whose default action would kill us.
     const addon = rawsock();
     for (const [signum, what] of realtimeDumpSignals(addon.realtimeSignals()))
@@ -358,7 +360,7 @@ async function runVrrp(
   });
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /** getpwuid(getuid())'s name; undefined when the uid has no passwd entry. */
 function userName(): string | undefined {
