@@ -23,6 +23,7 @@
 #include <uv.h>
 
 #include "netlink.h"
+#include "signals.h"
 #include "poller.h"
 
 #define MAX_PACKET 65536
@@ -427,6 +428,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   init_netlink(env, exports);
+  init_signals(env, exports);
   return exports;
 }
 

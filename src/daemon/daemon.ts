@@ -2,7 +2,8 @@
  * The running daemon (keepalived without -t): reads the config, writes the pid files, starts
  * the VRRP worker thread with the plan, runs notify scripts for the worker's state changes,
  * and handles keepalived's signals: SIGTERM / SIGINT stop gracefully (priority-0 adverts,
- * VIPs removed) within a backstop, SIGHUP reloads.
+ * VIPs removed) within a backstop, SIGHUP reloads, SIGUSR1 / SIGUSR2 / STATS_CLEAR / JSON write
+ * keepalived's dump files (dumps.ts).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
+import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dumps.js';
 import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
@@ -277,6 +279,9 @@ async function runVrrp(
           workerReady = true;
           if (!stopping) tracking.start();
           break;
+        case 'dump':
+          writeDump(m.what, m.instances, (text) => log.log(text));
+          break;
         case 'state':
         case 'status':
           break;
@@ -297,6 +302,20 @@ async function runVrrp(
     worker.on('exit', () => finish(exitCode));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // SIGUSR1 / SIGUSR2: keepalived.data / keepalived.stats (dumps.ts). A listener also keeps
+    // Node from opening its inspector on SIGUSR1.
+    for (const [sig, what] of Object.entries(DUMP_SIGNALS))
+      process.on(sig, () => {
+        if (!stopping) requestDump(what, (text) => log.log(text), send);
+      });
+    // They stay until exit (finish() leaves them): SIGUSR2's default action would kill us
+    // before the VMACs are removed, SIGUSR1's would open Node's inspector.
+    // STATS_CLEAR and JSON are real-time signals, whose default action would kill us.
+    const addon = rawsock();
+    for (const [signum, what] of realtimeDumpSignals(addon.realtimeSignals()))
+      addon.onSignal(signum, () => {
+        if (!stopping) requestDump(what, (text) => log.log(text), send);
+      });
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
     let reloading = Promise.resolve();
     process.on('SIGHUP', () => {

@@ -6,6 +6,7 @@
  * give it a fake clock and recording ports.
  */
 import type { Clock, TimerHandle } from '../base/clock.js';
+import type { InstanceDump } from '../status/vrrp-data-file.js';
 import {
   type EngineEvent,
   type EngineInstanceSpec,
@@ -50,10 +51,15 @@ export class VrrpRuntime {
   #timer: TimerHandle | undefined;
   #armedAtUs: number | undefined;
   #states = new Map<string, VrrpStateName>();
+  /** For the SIGUSR1 / SIGUSR2 dumps: each instance's group and interface index. */
+  #syncGroups: readonly SyncGroupSpec[];
+  readonly #ifindex = new Map<string, number>();
 
   constructor(specs: readonly EngineInstanceSpec[], opts: VrrpRuntimeOptions) {
     this.engine = new VrrpEngine(specs, {}, opts.syncGroups ?? []);
     this.#opts = opts;
+    this.#syncGroups = opts.syncGroups ?? [];
+    for (const s of specs) this.#ifindex.set(s.params.name, s.ifindex);
   }
 
   start(): void {
@@ -85,8 +91,14 @@ export class VrrpRuntime {
     const acquire = kept.map((k) => ({ ...k, effects: k.effects.filter((e) => e.kind !== 'del-vips') }));
     this.#apply([...leaving, ...release]);
     adapt();
-    for (const spec of r.added) this.engine.add(spec);
-    if (r.syncGroups !== undefined) this.#apply(this.engine.setSyncGroups(r.syncGroups));
+    for (const spec of r.added) {
+      this.engine.add(spec);
+      this.#ifindex.set(spec.params.name, spec.ifindex);
+    }
+    if (r.syncGroups !== undefined) {
+      this.#syncGroups = r.syncGroups;
+      this.#apply(this.engine.setSyncGroups(r.syncGroups));
+    }
     this.#apply(acquire);
     for (const { instance, event } of r.events) this.#apply(this.engine.event(instance, event, now));
     for (const { params } of r.added) this.#apply(this.engine.event(params.name, { kind: 'start' }, now));
@@ -105,6 +117,22 @@ export class VrrpRuntime {
 
   status(): InstanceStatus[] {
     return this.engine.instances.map((i) => statusOf(i.name, i.state.runtime));
+  }
+
+  /**
+   * Every instance's parameters, runtime and counters, in config order (keepalived's dumps);
+   * `clear` then zeroes the counters (STATS_CLEAR).
+   */
+  dump(clear = false): InstanceDump[] {
+    const out = this.engine.instances.map((i) => ({
+      params: i.config,
+      runtime: i.state.runtime,
+      stats: i.stats(),
+      syncGroup: this.#syncGroups.find((g) => g.members.includes(i.name))?.name,
+      ifindex: this.#ifindex.get(i.name) ?? 0,
+    }));
+    if (clear) for (const i of this.engine.instances) i.clearStats();
+    return out;
   }
 
   #onTimer = (): void => {

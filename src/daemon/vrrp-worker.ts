@@ -117,6 +117,9 @@ async function main(): Promise<void> {
       case 'status':
         post({ type: 'status', instances: rt.status() });
         break;
+      case 'dump':
+        post({ type: 'dump', what: m.what, instances: rt.dump(m.what === 'stats-clear') });
+        break;
       case 'reload':
         if (stopping) return;
         try {

@@ -2,6 +2,7 @@
  * Messages between the daemon's main thread and its VRRP worker thread. Plain data only: they
  * cross the thread boundary by structured clone.
  */
+import type { InstanceDump } from '../status/vrrp-data-file.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { NotifyEffect } from '../vrrp/ports.js';
 import type { VipDelta } from '../vrrp/reconfigure.js';
@@ -47,7 +48,14 @@ export type ToWorker =
   | { readonly type: 'stop' }
   | ({ readonly type: 'reload' } & WorkerReload)
   | { readonly type: 'event'; readonly instance?: string; readonly event: EngineEvent }
-  | { readonly type: 'status' };
+  | { readonly type: 'status' }
+  /**
+   * SIGUSR1 (data) / SIGUSR2 (stats) / SIGRTMAX-1 (stats-clear) / SIGRTMIN+2 (json): the main
+   * thread writes keepalived's file from the answer.
+   */
+  | { readonly type: 'dump'; readonly what: DumpKind };
+
+export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
 export type FromWorker =
   | { readonly type: 'log'; readonly text: string; readonly detail: boolean }
@@ -56,5 +64,6 @@ export type FromWorker =
   | { readonly type: 'notify'; readonly instance: string; readonly effect: NotifyEffect }
   | { readonly type: 'state'; readonly status: InstanceStatus }
   | { readonly type: 'status'; readonly instances: readonly InstanceStatus[] }
+  | { readonly type: 'dump'; readonly what: DumpKind; readonly instances: readonly InstanceDump[] }
   | { readonly type: 'reloaded' }
   | { readonly type: 'stopped' };

@@ -48,6 +48,14 @@ export interface RawSockAddon {
    * `facility` is the shifted LOG_* code (LOG_DAEMON = 24), `priority` 0..7 (LOG_EMERG..LOG_DEBUG).
    */
   syslog(facility: number, priority: number, ident: string, message: string): void;
+  /**
+   * Calls `cb(signum)` on each delivery of `signum` (any number, real-time ones included, which
+   * process.on() cannot name), through libuv on the calling thread's loop; never keeps the
+   * process alive.
+   */
+  onSignal(signum: number, cb: (signum: number) => void): void;
+  /** This libc's SIGRTMIN and SIGRTMAX. */
+  realtimeSignals(): { min: number; max: number };
 }
 
 let loaded: RawSockAddon | undefined;

@@ -24,6 +24,8 @@ export interface RefKeepalivedOptions {
   readonly startTimeoutMs?: number;
   /** Default 'keepalived'. */
   readonly impl?: Implementation;
+  /** Extra environment, e.g. TMPDIR for where the SIGUSR1 / SIGUSR2 dumps go. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 function readPid(file: string): number | undefined {
@@ -75,9 +77,16 @@ export class RefKeepalived {
     writeFileSync(paths.conf, config);
     const args = ['-n', '-l', '-D', '-f', paths.conf, '-p', paths.pid, '-r', paths.vrrp, '-c', paths.check];
     const command = opts.impl === 'keepalived-ts' ? KEEPALIVED_TS : KEEPALIVED;
-    const proc = node.spawn(command, [...args, ...(opts.extraArgs ?? [])], {
-      label: opts.label ?? opts.impl ?? 'keepalived',
-    });
+    const argv = [...args, ...(opts.extraArgs ?? [])];
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    // env(1) execs the daemon: the pid the lab knows stays the daemon's.
+    const proc = node.spawn(
+      env.length === 0 ? command : '/usr/bin/env',
+      env.length === 0 ? argv : [...env, command, ...argv],
+      {
+        label: opts.label ?? opts.impl ?? 'keepalived',
+      },
+    );
     const ref = new RefKeepalived(node, paths, proc);
     try {
       await pollUntil(() => !proc.running || readPid(paths.pid) !== undefined, {

@@ -29,3 +29,14 @@ test('codecDropText uses keepalived words where it has them', () => {
   );
   assert.equal(codecDropText('VI_1', 'not-vrrp', undefined), '(VI_1) dropped packet: not-vrrp');
 });
+
+test('clearCounts zeroes the counters but keeps rate limiting the log', () => {
+  const d = new DropLog<'a' | 'b'>({ intervalUs: 1000 });
+  d.record('a', 'A', 0);
+  d.record('b', 'B', 0);
+  d.clearCounts();
+  assert.equal(d.count('a'), 0);
+  assert.equal(d.counts().size, 0, 'zeroed counters are not listed');
+  assert.equal(d.record('a', 'A', 10), undefined, 'still within the log interval');
+  assert.deepEqual([...d.counts()], [['a', 1]]);
+});

@@ -56,7 +56,12 @@ export class DropLog<R extends string = AnyDropReason> {
 
   /** Non-zero counters, in first-seen order. */
   counts(): ReadonlyMap<R, number> {
-    return new Map([...this.#entries].map(([r, e]) => [r, e.count]));
+    return new Map([...this.#entries].filter(([, e]) => e.count > 0).map(([r, e]) => [r, e.count]));
+  }
+
+  /** Counters back to 0 (keepalived's STATS_CLEAR); the log's rate limiting carries on. */
+  clearCounts(): void {
+    for (const e of this.#entries.values()) e.count = 0;
   }
 }
 

@@ -151,6 +151,18 @@ export class VrrpInstance {
     };
   }
 
+  /** keepalived's STATS_CLEAR (after the stats file is written): every counter back to 0. */
+  clearStats(): void {
+    this.#advertRcvd = 0;
+    this.#advertSent = 0;
+    this.#becomeMaster = 0;
+    this.#releaseMaster = 0;
+    this.#priZeroRcvd = 0;
+    this.#priZeroSent = 0;
+    this.#splitBrain = 0;
+    this.#drops.clearCounts();
+  }
+
   dropCount(reason: AnyDropReason): number {
     return this.#drops.count(reason);
   }
