@@ -1,6 +1,7 @@
 /**
  * A notify FIFO as keepalived's fifo_open keeps it (lib/notify.c): created with mkfifo when
- * missing (mode 0644, owner set when configured), its notify_fifo_script started before the
+ * missing (mode 0644, owner set when configured), its notify_fifo_script started (with the FIFO's
+ * path appended to its arguments) before the
  * FIFO is opened, opened read-write and non-blocking so that writes never wait for a reader;
  * a full FIFO loses lines rather than stall the daemon. The FIFO we created is unlinked at close.
  */
@@ -48,7 +49,8 @@ export class NotifyFifoWriter {
     }
     const [cmd, ...args] = opts.script?.args ?? [];
     if (cmd !== undefined) {
-      const child = spawn(cmd, args, {
+      // keepalived gives the script the FIFO's path as its last argument (vrrp.c add_script_param).
+      const child = spawn(cmd, [...args, fifo.path], {
         detached: true,
         stdio: 'ignore',
         cwd: '/',

@@ -76,9 +76,10 @@ test('weight 0 faults while down, or while up with reverse, and never moves the 
   assert.deepEqual(computeTracking(100, [script('a', 0, 'down', true)]).faults, []);
 });
 
-test('weight 0 in init holds the instance in FAULT either way (num_script_init)', () => {
-  assert.deepEqual(computeTracking(100, [script('a', 0, 'init')]).faults, ['script a']);
-  assert.deepEqual(computeTracking(100, [script('a', 0, 'init', true)]).faults, ['script a']);
+test('weight 0 in init holds the instance in FAULT either way (num_script_init), by an init reason', () => {
+  // An init reason of its own: the core keeps that FAULT silent, as keepalived (fault-reasons.ts).
+  assert.deepEqual(computeTracking(100, [script('a', 0, 'init')]).faults, ['init script a']);
+  assert.deepEqual(computeTracking(100, [script('a', 0, 'init', true)]).faults, ['init script a']);
 });
 
 test('several scripts on one instance add up and each faults on its own', () => {
@@ -89,7 +90,7 @@ test('several scripts on one instance add up and each faults on its own', () => 
     script('d', 0, 'down'),
     script('e', 0, 'init'),
   ]);
-  assert.deepEqual(v, { totalPriority: 75, faults: ['script d', 'script e'] });
+  assert.deepEqual(v, { totalPriority: 75, faults: ['init script e', 'script d'] });
 });
 
 test('interfaces, processes and BFDs follow the same rules', () => {
@@ -159,11 +160,11 @@ test('a script shared by two instances moves each by its own weight', () => {
   const [a2, b2] = verdicts('down');
   assert.deepEqual(trackingInputs(undefined, a0!), [{ kind: 'priority', totalPriority: 100 }]);
   assert.deepEqual(trackingInputs(undefined, b0!), [
-    { kind: 'fault-set', reason: 'script chk' },
+    { kind: 'fault-set', reason: 'init script chk' },
     { kind: 'priority', totalPriority: 90 },
   ]);
   assert.deepEqual(trackingInputs(a0, a1!), [{ kind: 'priority', totalPriority: 120 }]);
-  assert.deepEqual(trackingInputs(b0, b1!), [{ kind: 'fault-clear', reason: 'script chk' }]);
+  assert.deepEqual(trackingInputs(b0, b1!), [{ kind: 'fault-clear', reason: 'init script chk' }]);
   assert.deepEqual(trackingInputs(a1, a2!), [{ kind: 'priority', totalPriority: 100 }]);
   assert.deepEqual(trackingInputs(b1, b2!), [{ kind: 'fault-set', reason: 'script chk' }]);
 });

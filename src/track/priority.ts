@@ -25,6 +25,7 @@
  * effective priority; the total only matters if the owner is demoted to 254 after meeting
  * another owner. We always report the full sum; fsm.ts ignores it while the base is 255.
  */
+import { initFaultReason } from '../base/fault-reasons.js';
 import type { VrrpInstanceConfig } from '../config/model/vrrp-instance.js';
 
 export type BinaryTrackedKind = 'script' | 'interface' | 'process' | 'bfd';
@@ -93,7 +94,9 @@ export function trackedEffect(t: Tracked): TrackedEffect {
     if (status <= FILE_FAULT_STATUS) return fault;
     return { delta: Math.min(status, FILE_MAX_STATUS), fault: undefined };
   }
-  if (t.status === 'init') return t.weight === 0 ? fault : NONE;
+  // A distinct reason: keepalived's FAULT while a script has not returned is silent (fault-reasons.ts).
+  if (t.status === 'init')
+    return t.weight === 0 ? { delta: 0, fault: initFaultReason(fault.fault ?? '') } : NONE;
   const up = t.status === 'up';
   if (t.weight === 0) return up !== (m === 1) ? fault : NONE;
   if (up) return t.weight > 0 ? { delta: t.weight * m, fault: undefined } : NONE;

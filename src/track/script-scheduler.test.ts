@@ -271,9 +271,9 @@ test('a script shared by two instances: one run, each instance moved by its own 
     { kind: 'priority', totalPriority: 70 },
   ]);
   assert.deepEqual(inputs.VI_2, [
-    { kind: 'fault-set', reason: 'script chk' },
+    { kind: 'fault-set', reason: 'init script chk' },
     { kind: 'priority', totalPriority: 90 },
-    { kind: 'fault-clear', reason: 'script chk' },
+    { kind: 'fault-clear', reason: 'init script chk' },
     { kind: 'fault-set', reason: 'script chk' },
   ]);
   await scheduler.stop();

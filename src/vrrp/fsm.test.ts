@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { initFaultReason } from '../base/fault-reasons.js';
 import {
   buildAdvert,
   compareAddr,
@@ -290,6 +291,25 @@ test('a fault before start makes the instance start in FAULT (init)', () => {
   const res = r.do({ kind: 'start' }, 0);
   assert.deepEqual(logs(res.effects), ['(VI_1) Entering FAULT STATE (init)']);
   assert.equal(r.rt.state, 'FAULT');
+});
+
+test('a script still in init holds FAULT silently; its first failure notifies FAULT, no log (keepalived)', () => {
+  const r = new Run(params());
+  r.do({ kind: 'fault-set', reason: initFaultReason('script chk') }, 0);
+  const start = r.do({ kind: 'start' }, 0);
+  assert.deepEqual(start.effects, []);
+  assert.equal(r.rt.state, 'FAULT');
+  // First result: failed. trackingInputs sets the new reason before clearing the init one.
+  const fail = r.do({ kind: 'fault-set', reason: 'script chk' }, S);
+  assert.deepEqual(logs(fail.effects), []);
+  assert.ok(
+    fail.effects.some((e) => e.kind === 'notify' && e.state === 'FAULT'),
+    JSON.stringify(fail.effects),
+  );
+  assert.deepEqual(r.do({ kind: 'fault-clear', reason: initFaultReason('script chk') }, S).effects, []);
+  // Passing later: BACKUP, logged and notified as usual.
+  const up = r.do({ kind: 'fault-clear', reason: 'script chk' }, 2 * S);
+  assert.deepEqual(logs(up.effects), ['(VI_1) Entering BACKUP STATE']);
 });
 
 test('priority changes: clamped to 1..254, shift a BACKUP timer, ignored for the owner', () => {

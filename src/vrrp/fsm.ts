@@ -9,6 +9,7 @@
  * order of its side effects: an advert goes out before the VIPs are added and announced.
  * Adverts reaching step() have passed validate.ts; the instance (instance.ts) sees to that.
  */
+import { onlyInitFaults } from '../base/fault-reasons.js';
 import { canonicalIp, parseIp } from '../base/ip.js';
 import { authKeyFromPass } from './auth.js';
 import { type Advert, adverIntCsFromMs, adverIntMs, adverIntSecFromMs } from './packet.js';
@@ -314,9 +315,11 @@ function start(c: Ctx): void {
     r.sandsUs = c.now + r.msDownTimerUs;
     notify(c, 'BACKUP');
   } else {
-    log(c, 'Entering FAULT STATE (init)');
     r.state = 'FAULT';
     r.sandsUs = undefined;
+    // Held down only by scripts that have not returned yet: keepalived is silent (fault-reasons.ts).
+    if (onlyInitFaults(r.faults) && c.sync?.groupState !== 'FAULT') return;
+    log(c, 'Entering FAULT STATE (init)');
     notify(c, 'FAULT');
   }
 }
@@ -441,9 +444,17 @@ function leaveFault(c: Ctx, want: 'BACKUP' | 'MASTER' | 'FAULT'): void {
 function faultSet(c: Ctx, reason: string): void {
   const { r } = c;
   const wasUp = r.faults.size === 0;
+  const silentFault = onlyInitFaults(r.faults);
   if (r.faults.has(reason)) return;
   r.faults = new Set([...r.faults, reason]);
-  if (!r.started || !wasUp) return;
+  if (!r.started) return;
+  // The first real fault of an instance held down only by scripts in init: keepalived's
+  // down_instance -> vrrp_state_leave_fault runs the FAULT notifies, with no log line.
+  if (silentFault && !onlyInitFaults(r.faults) && r.state === 'FAULT') {
+    notify(c, 'FAULT');
+    return;
+  }
+  if (!wasUp) return;
   r.wantState = 'FAULT';
   if (r.state === 'MASTER') leaveMaster(c, true, 'FAULT');
   else leaveFault(c, 'FAULT');
