@@ -20,6 +20,11 @@ export interface PairVariant {
   readonly advertIntS: number;
 }
 
+/** The pair most tests use: VRRPv3 over IPv4, multicast, no authentication. */
+export function v3Ipv4(advertIntS: number): PairVariant {
+  return { label: 'v3/IPv4', version: 3, family: 4, auth: 'none', unicast: false, advertIntS };
+}
+
 export interface RouterOptions {
   readonly priority: number;
   /** This node's address (unicast_src_ip) and the other's (unicast_peer), without prefix. */

@@ -26,17 +26,11 @@ import {
   type PairVariant,
   pairConfig,
   startRouter,
+  v3Ipv4,
   waitSettled,
 } from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.2,
-};
+const V: PairVariant = v3Ipv4(0.2);
 
 const ROUNDS = 8;
 const FLOOD_BYTES = 20_000_000;

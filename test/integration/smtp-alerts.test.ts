@@ -11,16 +11,15 @@ import { test } from 'node:test';
 import type { Implementation, RefKeepalived } from '../../src/testing/keepalived-ref.js';
 import { withLab } from '../../src/testing/netns-lab.js';
 import { type CaughtMail, SmtpCatcher } from '../../src/testing/smtp-catcher.js';
-import { type PairVariant, pairConfig, startRouter, waitSettled } from '../../src/testing/vrrp-pair.js';
+import {
+  type PairVariant,
+  pairConfig,
+  startRouter,
+  v3Ipv4,
+  waitSettled,
+} from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.2,
-};
+const V: PairVariant = v3Ipv4(0.2);
 const MAIL_ADDR = '192.0.2.25';
 
 interface PairNodes {

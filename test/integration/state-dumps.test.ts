@@ -14,16 +14,9 @@ import type { RefKeepalived } from '../../src/testing/keepalived-ref.js';
 import { KEEPALIVED, startKeepalived } from '../../src/testing/keepalived-ref.js';
 import type { LabNode } from '../../src/testing/lab-node.js';
 import { pollUntil, withLab } from '../../src/testing/netns-lab.js';
-import { PAIR_VIP, type PairVariant, pairConfig } from '../../src/testing/vrrp-pair.js';
+import { PAIR_VIP, type PairVariant, pairConfig, v3Ipv4 } from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.2,
-};
+const V: PairVariant = v3Ipv4(0.2);
 const VIP = PAIR_VIP[4];
 
 interface Router {

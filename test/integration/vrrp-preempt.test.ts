@@ -13,16 +13,10 @@ import {
   type PairVariant,
   pairConfig,
   startRouter,
+  v3Ipv4,
 } from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.2,
-};
+const V: PairVariant = v3Ipv4(0.2);
 const VIP = PAIR_VIP[4];
 /** 3 × 0.2 s + skew of priority 100. */
 const MASTER_DOWN_MS = 600 + ((256 - 100) * 200) / 256;

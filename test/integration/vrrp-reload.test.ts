@@ -18,17 +18,11 @@ import {
   type PairVariant,
   pairConfig,
   startRouter,
+  v3Ipv4,
   waitSettled,
 } from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.5,
-};
+const V: PairVariant = v3Ipv4(0.5);
 const VIP = PAIR_VIP[4];
 const ADVERT_INT_MS = 500;
 

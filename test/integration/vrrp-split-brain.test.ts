@@ -18,17 +18,16 @@ import {
   startKeepalived,
 } from '../../src/testing/keepalived-ref.js';
 import { type LabNode, type LabProcess, pollUntil, withLab } from '../../src/testing/netns-lab.js';
-import { lastLoggedState, PAIR_VIP, type PairVariant, pairConfig } from '../../src/testing/vrrp-pair.js';
+import {
+  lastLoggedState,
+  PAIR_VIP,
+  type PairVariant,
+  pairConfig,
+  v3Ipv4,
+} from '../../src/testing/vrrp-pair.js';
 
 const ADVERT_INT_MS = 1000;
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: ADVERT_INT_MS / 1000,
-};
+const V: PairVariant = v3Ipv4(ADVERT_INT_MS / 1000);
 const VIP = PAIR_VIP[4];
 /** Linux ignores a gratuitous ARP for an entry that changed less than this ago (locktime). */
 const ARP_LOCKTIME_MS = 1000;

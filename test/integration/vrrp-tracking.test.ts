@@ -14,17 +14,11 @@ import {
   type PairVariant,
   pairConfig,
   startRouter,
+  v3Ipv4,
   waitSettled,
 } from '../../src/testing/vrrp-pair.js';
 
-const V: PairVariant = {
-  label: 'v3/IPv4',
-  version: 3,
-  family: 4,
-  auth: 'none',
-  unicast: false,
-  advertIntS: 0.2,
-};
+const V: PairVariant = v3Ipv4(0.2);
 
 for (const backupImpl of ['keepalived', 'keepalived-ts'] as Implementation[]) {
   describe(`track_script weight -20 on keepalived-ts, ${backupImpl} backup`, () => {
