@@ -331,8 +331,8 @@ async function runVrrp(
       if (loaded.config !== undefined && loaded.exitStatus < 4 && !o.checkOnly)
         await vmacs.apply(loaded.config);
       if (stopping) return;
-      const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
-      if (r === undefined) return;
+      const r = await prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
+      if (r === undefined || stopping) return;
       // A VMAC made for this reload is known up before the link monitor says so: no FAULT (init).
       for (const { ifname } of vmacs.bindings.values()) {
         const itf = r.interfaces.get(ifname);
