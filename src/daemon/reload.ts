@@ -34,6 +34,8 @@ export async function prepareReload(
   log: (text: string) => void,
   /** The config already read (the daemon sets its VMACs up between reading and planning). */
   read?: { readonly loaded: ReturnType<typeof readConfig>; readonly vmacs: ReadonlyMap<string, VmacBinding> },
+  /** How the log lines name it: a SIGHUP, or the daemon re-planning the running config. */
+  what: 'Reload' | 'Re-plan' = 'Reload',
 ): Promise<PreparedReload | undefined> {
   const loaded = read?.loaded ?? readConfig(o);
   if (loaded.config === undefined || loaded.exitStatus >= 4) {
@@ -47,8 +49,8 @@ export async function prepareReload(
   for (const m of plan.messages) log(m);
   const next = runningPlanOf(loaded.config, o.checkOnly ? [] : plan.instances);
   const diff = diffPlans(running, next);
-  for (const line of formatPlanDiff(diff)) if (!line.endsWith(': unchanged')) log(`Reload: ${line}`);
-  log(isNoop(diff) ? 'Reload complete: no VRRP change' : 'Reload complete');
+  for (const line of formatPlanDiff(diff)) if (!line.endsWith(': unchanged')) log(`${what}: ${line}`);
+  log(isNoop(diff) ? `${what} complete: no VRRP change` : `${what} complete`);
   return { config: loaded.config, interfaces, running: next, diff };
 }
 
