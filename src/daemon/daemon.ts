@@ -33,6 +33,7 @@ import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dum
 import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
+import type { RunningPlan } from './plan-diff.js';
 import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
@@ -338,20 +339,27 @@ async function runVrrp(
     // An instance whose interface was missing (or had no address) waits in FAULT; when that
     // interface changes, the running config is planned again, as a reload without reading
     // the file (keepalived with dynamic_interfaces runs it once the interface appears).
+    /** waitingInterfaces of the running plan (config and running change together). */
+    let waitingMemo: { readonly of: RunningPlan; readonly names: Set<string> } | undefined;
+    const waitingNow = (): Set<string> => {
+      if (waitingMemo?.of !== running)
+        waitingMemo = { of: running, names: waitingInterfaces(config, running.instances) };
+      return waitingMemo.names;
+    };
     linkSeen = (name) => {
-      if (!stopping && waitingInterfaces(config, running.instances).has(name)) queueReload(name);
+      if (!stopping && waitingNow().has(name)) queueReload(name);
     };
     addressSeen = (ifindex) => {
-      if (stopping) return;
-      const waiting = waitingInterfaces(config, running.instances);
-      if (waiting.size === 0) return;
+      // Called for every address added, the daemon's own VIPs included: cheap when none wait.
+      const waiting = waitingNow();
+      if (stopping || waiting.size === 0) return;
       const name = [...readInterfaces().values()].find((i) => i.ifindex === ifindex)?.name;
       if (name !== undefined && waiting.has(name)) queueReload(name);
     };
     /** A SIGHUP, or with `replanFor` the running config planned again for that interface. */
     const reload = async (replanFor?: string): Promise<void> => {
       if (stopping) return;
-      if (replanFor !== undefined && !waitingInterfaces(config, running.instances).has(replanFor)) return;
+      if (replanFor !== undefined && !waitingNow().has(replanFor)) return;
       log.log(
         replanFor === undefined
           ? 'Reloading'

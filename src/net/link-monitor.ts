@@ -5,14 +5,15 @@
  * onAddress, also RTMGRP_*_IFADDR for added addresses.
  */
 import type { RawSockAddon } from './rawsock.js';
-import { RTM, splitMessages } from './rtnetlink.js';
-import { decodeAddr } from './rtnetlink-addr.js';
+import { RTM, readU32, splitMessages } from './rtnetlink.js';
 import { decodeLink } from './rtnetlink-link.js';
 
 /** linux/rtnetlink.h: RTMGRP_LINK, the multicast group of link changes. */
 const RTMGRP_LINK = 0x1;
 /** RTMGRP_IPV4_IFADDR and RTMGRP_IPV6_IFADDR: address changes (only with onAddress). */
 const RTMGRP_IFADDR = 0x10 | 0x100;
+/** sizeof(struct ifaddrmsg): family, prefixlen, flags, scope (u8 each), ifa_index (u32). */
+const IFADDRMSG_LEN = 8;
 const NETLINK_ROUTE = 0;
 
 export interface LinkEvent {
@@ -57,8 +58,9 @@ export class LinkMonitor {
   #datagram(datagram: Buffer): void {
     for (const m of splitMessages(datagram).messages) {
       if (m.type === RTM.newAddr && this.#opts.onAddress !== undefined) {
-        const a = decodeAddr(m);
-        if (a.ok) this.#opts.onAddress(a.value.ifindex);
+        // Only ifaddrmsg's ifa_index: every VIP this daemon adds comes back here, so the rest
+        // is not decoded.
+        if (m.payload.length >= IFADDRMSG_LEN) this.#opts.onAddress(readU32(m.payload, 4));
         continue;
       }
       if (m.type !== RTM.newLink && m.type !== RTM.delLink) continue;
