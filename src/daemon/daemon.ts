@@ -248,7 +248,7 @@ async function runVrrp(
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'log':
-          log.log(m.text, m.detail);
+          for (const l of m.lines) log.log(l.text, l.detail);
           break;
         case 'notify': {
           const g = m.effect;
