@@ -15,7 +15,8 @@
  * case a's adds wait behind b's deletes if b removes its VIPs at the same time.
  * Both routers run the implementation under test; each round runs both implementations, one
  * after the other, each in a lab of its own; the order alternates.
- * Usage: node dist/bench/vips.js [rounds] [--vips N]   (default 5 rounds, N = 1000)
+ * Usage: node dist/bench/vips.js [rounds] [--vips N] [--impl keepalived-ts|keepalived]
+ *   (default 5 rounds, N = 1000, both implementations)
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +27,9 @@ const argv = process.argv.slice(2);
 const nAt = argv.indexOf('--vips');
 const VIPS = nAt < 0 ? 1000 : Number(argv[nAt + 1]);
 const rounds = Number(argv.find((a, i) => /^\d+$/.test(a) && (nAt < 0 || i !== nAt + 1)) ?? 5);
-const IMPLS: readonly Implementation[] = ['keepalived-ts', 'keepalived'];
+const implAt = argv.indexOf('--impl');
+const IMPLS: readonly Implementation[] =
+  implAt < 0 ? ['keepalived-ts', 'keepalived'] : [argv[implAt + 1] as Implementation];
 
 const vip = (i: number): string => `2001:db8:1::${(i + 1).toString(16)}`;
 

@@ -24,7 +24,7 @@ import {
 } from '../notify/instance-notify.js';
 import { startMailAlerts } from '../notify/mail-alerts.js';
 import { NotifyFifoWriter } from '../notify/notify-fifo.js';
-import { readInterfacesAtStart } from '../sys/interface-table.js';
+import { readInterfaces, readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
 import type { EngineEvent } from '../vrrp/engine.js';
@@ -33,12 +33,14 @@ import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dum
 import { tuneHeapForDaemon } from './heap-tuning.js';
 import { DaemonLog } from './log.js';
 import { NotifyScripts } from './notify-scripts.js';
+import type { RunningPlan } from './plan-diff.js';
 import { removeSnapshot, snapshotPath, writeSnapshot } from './plan-snapshot.js';
 import { readConfig } from './read-config.js';
 import { freshInstances, prepareReload, runningPlanOf, workerReload } from './reload.js';
 import { InstanceTracking, idsOf } from './tracking.js';
 import { DaemonVmacs } from './vmacs.js';
 import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
+import { waitingInterfaces } from './waiting-instances.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
 export const VERSION_STRING = 'keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)';
@@ -204,13 +206,20 @@ async function runVrrp(
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);
   sendToWorker = send;
+  /** Set below: re-plans when the interface of an instance that could not start changes. */
+  let linkSeen: (name: string) => void = () => {};
+  let addressSeen: (ifindex: number) => void = () => {};
   const linkMonitor = new LinkMonitor({
     addon: rawsock(),
     log: (text) => log.log(text),
     onLink: (e) => {
-      if (tracking.linkChanged(e.name, e.usable))
+      if (tracking.linkChanged(e.name, e.usable)) {
         log.log(`Netlink reports ${e.name} ${e.usable ? 'up' : 'down'}`);
+        linkSeen(e.name);
+      }
     },
+    // An address on the interface of an instance that had none to send adverts from.
+    onAddress: (ifindex) => addressSeen(ifindex),
   });
   linkMonitor.start();
   return new Promise<number>((resolve) => {
@@ -239,7 +248,7 @@ async function runVrrp(
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'log':
-          log.log(m.text, m.detail);
+          for (const l of m.lines) log.log(l.text, l.detail);
           break;
         case 'notify': {
           const g = m.effect;
@@ -318,21 +327,57 @@ async function runVrrp(
       });
     // SIGHUP: reload as a diff (reload.ts); the worker keeps advertising meanwhile.
     let reloading = Promise.resolve();
-    process.on('SIGHUP', () => {
+    const queueReload = (replanFor?: string): void => {
       // One reload at a time: each waits for the VMACs of the one before.
       reloading = reloading
-        .then(() => reload())
-        .catch((e: unknown) => log.log(`Reload failed: ${(e as Error).message}`));
-    });
-    const reload = async (): Promise<void> => {
+        .then(() => reload(replanFor))
+        .catch((e: unknown) =>
+          log.log(`${replanFor ? 'Re-plan' : 'Reload'} failed: ${(e as Error).message}`),
+        );
+    };
+    process.on('SIGHUP', () => queueReload());
+    // An instance whose interface was missing (or had no address) waits in FAULT; when that
+    // interface changes, the running config is planned again, as a reload without reading
+    // the file (keepalived with dynamic_interfaces runs it once the interface appears).
+    /** waitingInterfaces of the running plan (config and running change together). */
+    let waitingMemo: { readonly of: RunningPlan; readonly names: Set<string> } | undefined;
+    const waitingNow = (): Set<string> => {
+      if (waitingMemo?.of !== running)
+        waitingMemo = { of: running, names: waitingInterfaces(config, running.instances) };
+      return waitingMemo.names;
+    };
+    linkSeen = (name) => {
+      if (!stopping && waitingNow().has(name)) queueReload(name);
+    };
+    addressSeen = (ifindex) => {
+      // Called for every address added, the daemon's own VIPs included: cheap when none wait.
+      const waiting = waitingNow();
+      if (stopping || waiting.size === 0) return;
+      const name = [...readInterfaces().values()].find((i) => i.ifindex === ifindex)?.name;
+      if (name !== undefined && waiting.has(name)) queueReload(name);
+    };
+    /** A SIGHUP, or with `replanFor` the running config planned again for that interface. */
+    const reload = async (replanFor?: string): Promise<void> => {
       if (stopping) return;
-      log.log('Reloading');
-      const loaded = readConfig(o);
+      if (replanFor !== undefined && !waitingNow().has(replanFor)) return;
+      log.log(
+        replanFor === undefined
+          ? 'Reloading'
+          : `Interface ${replanFor} changed - planning the instances waiting for it`,
+      );
+      const loaded =
+        replanFor === undefined ? readConfig(o) : { config, diagnostics: [], exitStatus: 0, lineCount: 0 };
       if (loaded.config !== undefined && loaded.exitStatus < 4 && !o.checkOnly)
         await vmacs.apply(loaded.config);
       if (stopping) return;
-      const r = prepareReload(o, running, (text) => log.log(text), { loaded, vmacs: vmacs.bindings });
-      if (r === undefined) return;
+      const r = await prepareReload(
+        o,
+        running,
+        (text) => log.log(text),
+        { loaded, vmacs: vmacs.bindings },
+        replanFor === undefined ? 'Reload' : 'Re-plan',
+      );
+      if (r === undefined || stopping) return;
       // A VMAC made for this reload is known up before the link monitor says so: no FAULT (init).
       for (const { ifname } of vmacs.bindings.values()) {
         const itf = r.interfaces.get(ifname);
@@ -351,8 +396,10 @@ async function runVrrp(
       groupScripts = new Map(r.config.vrrp.syncGroups.map((g) => [g.name, g]));
       // keepalived re-reads the mail settings and starts every instance's last mailed state
       // afresh (last_email_state = INIT in the new vrrp_t) at a reload.
-      retiredMails = mails;
-      mails = startMailAlerts(r.config, mailDeps);
+      if (replanFor === undefined) {
+        retiredMails = mails;
+        mails = startMailAlerts(r.config, mailDeps);
+      }
       void tracking.stop();
       tracking = next;
       if (workerReady) tracking.start();

@@ -7,7 +7,7 @@
  * left no snapshot); otherwise a reload would refuse the config: -t's status (4 or more).
  */
 import { formatDiagnostic } from '../base/diagnostics.js';
-import { readInterfaces } from '../sys/interface-table.js';
+import { readInterfacesAtStart } from '../sys/interface-table.js';
 import type { CliOptions } from './args.js';
 import { DEFAULT_PID_FILE } from './daemon.js';
 import { diffPlans, formatPlanDiff, isNoop } from './plan-diff.js';
@@ -35,7 +35,11 @@ function livePid(pidFile: string, read: (path: string) => string): number | unde
   }
 }
 
-export function runReloadPlan(o: CliOptions, io: ReloadPlanIo, read: (path: string) => string): number {
+export async function runReloadPlan(
+  o: CliOptions,
+  io: ReloadPlanIo,
+  read: (path: string) => string,
+): Promise<number> {
   const pidFile = o.pidFile ?? DEFAULT_PID_FILE;
   const pid = livePid(pidFile, read);
   if (pid === undefined) {
@@ -63,7 +67,8 @@ export function runReloadPlan(o: CliOptions, io: ReloadPlanIo, read: (path: stri
   const vmacs = expectedVmacs(
     loaded.config.vrrp.instances,
     snapshot.plan.instances,
-    readInterfaces(),
+    // As the daemon's reload: with the addresses of links that are down.
+    await readInterfacesAtStart(),
     loaded.config.global.vmacPrefix,
   );
   const plan = planVrrp(loaded.config, vmacs.interfaces, vmacs.bindings);

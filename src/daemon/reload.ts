@@ -5,7 +5,7 @@
  */
 import { formatDiagnostic } from '../base/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { readInterfaces } from '../sys/interface-table.js';
+import { readInterfacesAtStart } from '../sys/interface-table.js';
 import type { CliOptions } from './args.js';
 import { diffPlans, formatPlanDiff, isNoop, type PlanDiff, type RunningPlan } from './plan-diff.js';
 import { readConfig } from './read-config.js';
@@ -28,26 +28,29 @@ export function runningPlanOf(config: KeepalivedConfig, instances: RunningPlan['
  * Reads the config the command line names and diffs it with `running`; undefined (after
  * logging why) when it has errors: keepalived's reload keeps the running config then.
  */
-export function prepareReload(
+export async function prepareReload(
   o: CliOptions,
   running: RunningPlan,
   log: (text: string) => void,
   /** The config already read (the daemon sets its VMACs up between reading and planning). */
   read?: { readonly loaded: ReturnType<typeof readConfig>; readonly vmacs: ReadonlyMap<string, VmacBinding> },
-): PreparedReload | undefined {
+  /** How the log lines name it: a SIGHUP, or the daemon re-planning the running config. */
+  what: 'Reload' | 'Re-plan' = 'Reload',
+): Promise<PreparedReload | undefined> {
   const loaded = read?.loaded ?? readConfig(o);
   if (loaded.config === undefined || loaded.exitStatus >= 4) {
     for (const d of loaded.diagnostics) log(formatDiagnostic(d));
     log('Reload failed: the configuration has errors - keeping the running one');
     return undefined;
   }
-  const interfaces = readInterfaces();
+  // As at start: an instance added on a link that is down is planned (it starts in FAULT).
+  const interfaces = await readInterfacesAtStart();
   const plan = planVrrp(loaded.config, interfaces, read?.vmacs);
   for (const m of plan.messages) log(m);
   const next = runningPlanOf(loaded.config, o.checkOnly ? [] : plan.instances);
   const diff = diffPlans(running, next);
-  for (const line of formatPlanDiff(diff)) if (!line.endsWith(': unchanged')) log(`Reload: ${line}`);
-  log(isNoop(diff) ? 'Reload complete: no VRRP change' : 'Reload complete');
+  for (const line of formatPlanDiff(diff)) if (!line.endsWith(': unchanged')) log(`${what}: ${line}`);
+  log(isNoop(diff) ? `${what} complete: no VRRP change` : `${what} complete`);
   return { config: loaded.config, interfaces, running: next, diff };
 }
 

@@ -118,7 +118,7 @@ test('nopreempt with state MASTER does not survive (keepalived clears it); a mis
   const plan = planVrrp(cfg, INTERFACES);
   assert.equal(plan.instances.length, 1);
   assert.equal(plan.instances[0]?.params.preempt, true);
-  assert.ok(plan.messages.some((m) => m.includes('(VI_2) interface eth9 not found')));
+  assert.ok(plan.messages.some((m) => m.includes("interface eth9 which doesn't currently exist")));
 });
 
 const VMAC: InterfaceInfo = { name: 'vrrp.51', ifindex: 8, mac: '00:00:5e:00:01:33', up: true, ipv4: [] };

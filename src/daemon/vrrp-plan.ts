@@ -102,8 +102,15 @@ export function planVrrp(
   for (const v of config.vrrp.instances) {
     const ifname = v.interface;
     const itf = ifname === undefined ? undefined : interfaces.get(ifname);
-    if (ifname === undefined || itf === undefined) {
-      messages.push(`(${v.name}) interface ${ifname ?? '(none)'} not found - instance not started`);
+    if (ifname === undefined) {
+      messages.push(`(${v.name}) no interface - instance not started`);
+      continue;
+    }
+    if (itf === undefined) {
+      // The daemon plans again when it appears (waiting-instances.ts); keepalived's line.
+      messages.push(
+        `Configuration specifies interface ${ifname} which doesn't currently exist - will use if created`,
+      );
       continue;
     }
     const binding = v.vmac === undefined ? undefined : vmacs.get(v.name);
@@ -121,7 +128,7 @@ export function planVrrp(
     const srcAddr = sourceAddress(v, itf);
     if (srcAddr === undefined) {
       messages.push(
-        `(${v.name}) no IPv${v.family} address on ${ifname} to send adverts from - instance not started`,
+        `(${v.name}) no IPv${v.family} address on ${ifname} to send adverts from - waiting for one (FAULT)`,
       );
       continue;
     }

@@ -17,8 +17,26 @@ import { applyReload, socketWiring } from './worker-reload.js';
 if (parentPort === null) throw new Error('vrrp-worker.js runs as a worker thread');
 const port: MessagePort = parentPort;
 const data = workerData as VrrpWorkerData;
-const post = (m: FromWorker): void => port.postMessage(m);
-const log = (text: string, detail = false): void => post({ type: 'log', text, detail });
+/**
+ * Log lines wait for the end of the current turn and go as one message (one structured clone
+ * instead of one per line: a 1,000-VIP takeover logs a line per VIP and per announcement);
+ * any other message first sends them, so the main thread sees everything in order.
+ */
+let pendingLines: { text: string; detail: boolean }[] = [];
+const flushLines = (): void => {
+  if (pendingLines.length === 0) return;
+  const lines = pendingLines;
+  pendingLines = [];
+  port.postMessage({ type: 'log', lines } satisfies FromWorker);
+};
+const post = (m: FromWorker): void => {
+  flushLines();
+  port.postMessage(m);
+};
+const log = (text: string, detail = false): void => {
+  if (pendingLines.length === 0) queueMicrotask(flushLines);
+  pendingLines.push({ text, detail });
+};
 /** The fault reason of a VIP the kernel refused, and how long before the instance tries again. */
 const REFUSED = 'kernel refused an address';
 const RETRY_REFUSED_MS = 10_000;

@@ -58,7 +58,8 @@ export type ToWorker =
 export type DumpKind = 'data' | 'stats' | 'stats-clear' | 'json';
 
 export type FromWorker =
-  | { readonly type: 'log'; readonly text: string; readonly detail: boolean }
+  /** Log lines in order, batched: a takeover of 1,000 VIPs logs thousands in one turn. */
+  | { readonly type: 'log'; readonly lines: readonly { readonly text: string; readonly detail: boolean }[] }
   | { readonly type: 'ready' }
   | { readonly type: 'fatal'; readonly text: string }
   | { readonly type: 'notify'; readonly instance: string; readonly effect: NotifyEffect }

@@ -58,7 +58,7 @@ export function readInterfaces(): Map<string, InterfaceInfo> {
 }
 
 /**
- * readInterfaces, with the addresses of interfaces that are down: os.networkInterfaces()
+ * readInterfaces, with the addresses of interfaces that are down (at start and at a reload): os.networkInterfaces()
  * (libuv) leaves out every interface without IFF_UP and IFF_RUNNING, but an instance on a link
  * that is down at start must still be planned (it starts in FAULT, as keepalived, and runs once
  * the link comes up). Those come from an RTM_GETADDR dump, in the kernel's order (primary

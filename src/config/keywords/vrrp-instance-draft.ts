@@ -26,6 +26,13 @@ export interface VrrpInstanceDraft {
   /** keepalived's wantstate; INIT = not configured. */
   wantState: 'INIT' | 'MASTER' | 'BACKUP';
   ifp: InterfaceRef | undefined;
+  /**
+   * The `interface` keepalived dropped because it does not exist (without dynamic_interfaces,
+   * where keepalived then stops its VRRP process): kept for the daemon, which runs the
+   * instance in FAULT until it appears (README, deliberate differences). The checks still see
+   * no ifp, as keepalived's.
+   */
+  missingIfname: string | undefined;
   vrf: InterfaceRef | undefined;
   /** 0 = not set. */
   vrid: number;
@@ -143,6 +150,7 @@ export function newInstanceDraft(ctx: ParseContext, name: string): VrrpInstanceD
     name,
     wantState: 'INIT',
     ifp: undefined,
+    missingIfname: undefined,
     vrf: undefined,
     vrid: 0,
     family: 0,

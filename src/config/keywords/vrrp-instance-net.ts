@@ -34,9 +34,11 @@ function interfaceHandler(ctx: ParseContext, w: Words, v: VrrpInstanceDraft): vo
     return;
   }
   v.ifp = interfaceAvailable(ctx, name) ? { name, exists: ctx.env.interfaces.exists(name) } : undefined;
-  if (!v.ifp)
+  v.missingIfname = undefined;
+  if (!v.ifp) {
     ctx.report('general-error', `WARNING - interface ${name} for vrrp_instance ${v.name} doesn't exist`);
-  else if (ctx.env.interfaces.isLoopback(name)) {
+    v.missingIfname = name;
+  } else if (ctx.env.interfaces.isLoopback(name)) {
     ctx.report('general-error', `(${v.name}) cannot use a loopback interface (${name}) for vrrp - ignoring`);
     v.ifp = undefined;
   }

@@ -106,7 +106,7 @@ function buildInstance(ctx: ParseContext, v: VrrpInstanceDraft): VrrpInstanceCon
   return {
     name: v.name,
     state: v.wantState === 'MASTER' ? 'MASTER' : 'BACKUP',
-    ...opt('interface', v.ifp?.name),
+    ...opt('interface', v.ifp?.name ?? v.missingIfname),
     ...opt('vrf', v.vrf?.name),
     vrid: v.vrid,
     family,
