@@ -29,46 +29,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Implementation, type RefKeepalived, startKeepalived } from '../src/testing/keepalived-ref.js';
 import { Lab, type LabNode, pollUntil } from '../src/testing/netns-lab.js';
+import { addSecondLink, instancesConfig, quantile } from './instances-lab.js';
 
 const argv = process.argv.slice(2);
 const nAt = argv.indexOf('--instances');
 const INSTANCES = nAt < 0 ? 1000 : Number(argv[nAt + 1]);
 const rounds = Number(argv.find((a, i) => /^\d+$/.test(a) && (nAt < 0 || i !== nAt + 1)) ?? 1);
 const IMPLS: readonly Implementation[] = ['keepalived-ts', 'keepalived'];
-const VRIDS = 250;
 const CPU_WINDOW_MS = 30_000;
 const SETTLE_MS = 10_000;
 const CAPTURE_S = 12;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** The first `n` of 250 VRIDs × 2 families × 2 interfaces, one VIP each. */
-export function instancesConfig(n: number): string {
-  const out = ['global_defs {', '  router_id bench', '  vrrp_version 3', '  vrrp_garp_master_delay 0', '}'];
-  let count = 0;
-  for (const [i, iface] of ['eth0', 'eth1'].entries()) {
-    for (const family of [4, 6] as const) {
-      for (let vrid = 1; vrid <= VRIDS && count++ < n; vrid++) {
-        const vip =
-          family === 4
-            ? `${i === 0 ? '198.51.100' : '203.0.113'}.${vrid + 2}/32`
-            : `2001:db8:${100 + i}::${vrid.toString(16)}/128`;
-        out.push(
-          `vrrp_instance VI_${iface}_${family}_${vrid} {`,
-          '  state MASTER',
-          `  interface ${iface}`,
-          `  virtual_router_id ${vrid}`,
-          '  priority 200',
-          '  advert_int 1',
-          '  virtual_ipaddress {',
-          `    ${vip}`,
-          '  }',
-          '}',
-        );
-      }
-    }
-  }
-  return `${out.join('\n')}\n`;
-}
 
 interface Result {
   impl: Implementation;
@@ -127,28 +98,6 @@ function cpuTicks(pids: readonly number[]): [number, number] {
 function kibField(file: string, field: string): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
   return Number(m?.[1] ?? Number.NaN);
-}
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
-}
-
-async function addSecondLink(a: LabNode, b: LabNode): Promise<void> {
-  await a.run('ip', ['link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', b.ns]);
-  for (const [node, host] of [
-    [a, 1],
-    [b, 2],
-  ] as const) {
-    await node.run('ip', ['addr', 'add', `203.0.113.${host === 1 ? 1 : 254}/24`, 'dev', 'eth1']);
-    await node.run('ip', ['addr', 'add', `2001:db8:1::${host}/64`, 'dev', 'eth1', 'nodad']);
-    await node.run('ip', ['link', 'set', 'eth1', 'up']);
-  }
-  await pollUntil(async () => (await a.addresses('eth1')).some((x) => x.startsWith('fe80:')), {
-    what: 'a link-local address on eth1',
-    timeoutMs: 5000,
-    intervalMs: 20,
-  });
 }
 
 const countMasters = (r: RefKeepalived): number =>

@@ -13,12 +13,11 @@
  * The two daemons run one after the other, each in a lab of its own.
  * Usage: node dist/bench/reload.js [rounds] [--instances N]   (default 1 round, N = 1000)
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type Implementation, startKeepalived } from '../src/testing/keepalived-ref.js';
 import { Lab, type LabNode, pollUntil } from '../src/testing/netns-lab.js';
+import { addSecondLink, instancesConfig, quantile } from './instances-lab.js';
 
 const argv = process.argv.slice(2);
 const nAt = argv.indexOf('--instances');
@@ -27,32 +26,7 @@ const rounds = Number(argv.find((a, i) => /^\d+$/.test(a) && (nAt < 0 || i !== n
 const IMPLS: readonly Implementation[] = ['keepalived-ts', 'keepalived'];
 const QUIET_WINDOW_MS = 20_000;
 
-const instancesJs = fileURLToPath(new URL('./instances.js', import.meta.url));
-const CONFIG = execFileSync(process.execPath, [instancesJs, '--config', '--instances', String(INSTANCES)], {
-  encoding: 'utf8',
-});
-
-async function addSecondLink(a: LabNode, b: LabNode): Promise<void> {
-  await a.run('ip', ['link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', b.ns]);
-  for (const [node, host] of [
-    [a, 1],
-    [b, 2],
-  ] as const) {
-    await node.run('ip', ['addr', 'add', `203.0.113.${host === 1 ? 1 : 254}/24`, 'dev', 'eth1']);
-    await node.run('ip', ['addr', 'add', `2001:db8:1::${host}/64`, 'dev', 'eth1', 'nodad']);
-    await node.run('ip', ['link', 'set', 'eth1', 'up']);
-  }
-  await pollUntil(async () => (await a.addresses('eth1')).some((x) => x.startsWith('fe80:')), {
-    what: 'a link-local address on eth1',
-    timeoutMs: 5000,
-    intervalMs: 20,
-  });
-}
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
-}
+const CONFIG = instancesConfig(INSTANCES);
 
 interface Measure {
   readonly what: string;
