@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Implementation, RefKeepalived } from '../src/testing/keepalived-ref.js';
 import { startKeepalived } from '../src/testing/keepalived-ref.js';
-import { Lab, type LabNode, pollUntil } from '../src/testing/netns-lab.js';
+import { Lab, pollUntil } from '../src/testing/netns-lab.js';
 import { lastLoggedState, PAIR_VIP, type PairVariant, pairConfig } from '../src/testing/vrrp-pair.js';
 
 const trials = Number(process.argv[2] ?? 8);
@@ -26,20 +26,6 @@ const V: PairVariant = {
 };
 const VIP = PAIR_VIP[4];
 const STALE_AFTER_MS = 5000;
-
-async function macOf(node: LabNode): Promise<string> {
-  const links = JSON.parse(await node.run('ip', ['-j', 'link', 'show', 'dev', 'eth0'])) as {
-    address: string;
-  }[];
-  return links[0]?.address ?? '';
-}
-
-async function neighbour(client: LabNode): Promise<string | undefined> {
-  const out = JSON.parse(await client.run('ip', ['-j', 'neigh', 'show', 'to', VIP, 'dev', 'eth0'])) as {
-    lladdr?: string;
-  }[];
-  return out[0]?.lladdr;
-}
 
 function waitState(r: RefKeepalived, state: string): Promise<unknown> {
   return pollUntil(() => lastLoggedState(r) === state, {
@@ -75,13 +61,13 @@ async function run(loser: Implementation): Promise<Trial[]> {
       extraArgs: ['-P'],
     });
     await waitState(rb, 'BACKUP');
-    const [macA, macB] = [await macOf(a), await macOf(b)];
+    const [macA, macB] = [await a.mac(), await b.mac()];
     await client.canReach(VIP);
     const out: Trial[] = [];
     for (let i = 0; i < trials; i++) {
       await lab.partition(a, b);
       await waitState(rb, 'MASTER');
-      await pollUntil(async () => (await neighbour(client)) === macB, {
+      await pollUntil(async () => (await client.neighbourMac(VIP)) === macB, {
         what: 'client on b',
         timeoutMs: 5000,
         intervalMs: 20,
@@ -97,7 +83,7 @@ async function run(loser: Implementation): Promise<Trial[]> {
       });
       let clientMs: number | undefined;
       while (performance.now() - healedAt < STALE_AFTER_MS) {
-        if ((await neighbour(client)) === macA) {
+        if ((await client.neighbourMac(VIP)) === macA) {
           clientMs = performance.now() - healedAt;
           break;
         }

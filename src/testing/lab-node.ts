@@ -135,6 +135,22 @@ export class LabNode {
     );
   }
 
+  /** The MAC address of `dev`. */
+  async mac(dev: string = NODE_IF): Promise<string> {
+    const links = JSON.parse(await this.run('ip', ['-j', 'link', 'show', 'dev', dev])) as {
+      address?: string;
+    }[];
+    return links[0]?.address ?? '';
+  }
+
+  /** The link-layer address of this node's neighbour entry for `ip` on `dev`, if it has one. */
+  async neighbourMac(ip: string, dev: string = NODE_IF): Promise<string | undefined> {
+    const entries = JSON.parse(await this.run('ip', ['-j', 'neigh', 'show', 'to', ip, 'dev', dev])) as {
+      lladdr?: string;
+    }[];
+    return entries[0]?.lladdr;
+  }
+
   /** Sets the node's interface administratively up or down (the switch sees carrier go). */
   async linkSet(state: 'up' | 'down', dev: string = NODE_IF): Promise<void> {
     await this.run('ip', ['link', 'set', 'dev', dev, state]);

@@ -32,20 +32,6 @@ const VIP = PAIR_VIP[4];
 /** Linux ignores a gratuitous ARP for an entry that changed less than this ago (locktime). */
 const ARP_LOCKTIME_MS = 1000;
 
-async function macOf(node: LabNode): Promise<string> {
-  const links = JSON.parse(await node.run('ip', ['-j', 'link', 'show', 'dev', 'eth0'])) as {
-    address: string;
-  }[];
-  return links[0]?.address ?? '';
-}
-
-async function neighbour(client: LabNode): Promise<string | undefined> {
-  const out = JSON.parse(await client.run('ip', ['-j', 'neigh', 'show', 'to', VIP, 'dev', 'eth0'])) as {
-    lladdr?: string;
-  }[];
-  return out[0]?.lladdr;
-}
-
 function waitState(r: RefKeepalived, state: string, timeoutMs = 10_000): Promise<unknown> {
   return pollUntil(() => lastLoggedState(r) === state, {
     what: `${r.node.name} ${state}`,
@@ -87,16 +73,16 @@ for (const winnerImpl of ['keepalived-ts', 'keepalived'] as Implementation[]) {
         await waitState(ra, 'MASTER');
         const rb = await start(b, 'keepalived-ts', 90, '192.0.2.2', '192.0.2.1', notify);
         await waitState(rb, 'BACKUP');
-        const macA = await macOf(a);
-        const macB = await macOf(b);
+        const macA = await a.mac();
+        const macB = await b.mac();
         assert.equal(await client.canReach(VIP), true, 'the client reaches the VIP');
-        assert.equal(await neighbour(client), macA);
+        assert.equal(await client.neighbourMac(VIP), macA);
 
         await lab.partition(a, b);
         await waitState(rb, 'MASTER');
         assert.equal(lastLoggedState(ra), 'MASTER', 'split brain: both MASTER');
         const bMasterAt = performance.now();
-        await pollUntil(async () => (await neighbour(client)) === macB, {
+        await pollUntil(async () => (await client.neighbourMac(VIP)) === macB, {
           what: "the client's entry moved to b by b's gratuitous ARPs",
           timeoutMs: 3000,
           intervalMs: 20,
@@ -128,7 +114,7 @@ for (const winnerImpl of ['keepalived-ts', 'keepalived'] as Implementation[]) {
         assert.equal(lastLoggedState(ra), 'MASTER');
         assert.equal(await b.hasAddress(VIP), false, 'b released the VIP');
 
-        await pollUntil(async () => (await neighbour(client)) === macA, {
+        await pollUntil(async () => (await client.neighbourMac(VIP)) === macA, {
           what: "the client's entry back on a",
           timeoutMs: 2 * ADVERT_INT_MS,
           intervalMs: 20,

@@ -91,12 +91,6 @@ async function vmacFacts(node: LabNode, family: 4 | 6): Promise<Record<string, u
   return facts;
 }
 
-async function neighMac(client: LabNode, ip: string): Promise<string | undefined> {
-  const r = await client.exec('ip', ['-j', 'neigh', 'show', 'to', ip, 'dev', 'eth0']);
-  const list = JSON.parse(r.stdout || '[]') as { lladdr?: string }[];
-  return list[0]?.lladdr;
-}
-
 /** tcpdump at the client, one line per frame with Ethernet headers. */
 function capture(client: LabNode): LabProcess {
   return client.spawn(
@@ -172,7 +166,7 @@ for (const family of [4, 6] as const) {
           await pollUntil(
             async () => {
               if (family === 6) await c.canReach(vip, { timeoutMs: 200 });
-              return neighMac(c, vip);
+              return c.neighbourMac(vip);
             },
             { what: `the client's neighbour entry for ${vip}`, until: (m) => m === mac, timeoutMs: 5000 },
           );
@@ -212,7 +206,7 @@ for (const family of [4, 6] as const) {
             until: (n) => n > before,
             timeoutMs: 5000,
           });
-          assert.equal(await neighMac(c, vip), mac);
+          assert.equal(await c.neighbourMac(vip), mac);
           assert.ok(await b.hasAddress(vip, `vrrp.${VRID}`));
           if (family === 4 && first === 'keepalived-ts') {
             assert.equal(await sysctl(a, 'net.ipv4.conf.eth0.arp_ignore'), '0', 'arp_ignore put back');
