@@ -80,7 +80,7 @@ interface Pair {
   readonly b: LabNode;
   readonly configA: string;
   readonly configB: string;
-  /** tcpdump in b: a's adverts as b receives them. */
+  /** tcpdump in b, both directions: a's and b's adverts, ARP. */
   readonly dump: LabProcess;
   ra: RefKeepalived;
   rb: RefKeepalived;
