@@ -24,6 +24,7 @@
 
 #include "netlink.h"
 #include "signals.h"
+#include "thread_sched.h"
 #include "poller.h"
 
 #define MAX_PACKET 65536
@@ -429,6 +430,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   init_netlink(env, exports);
   init_signals(env, exports);
+  init_sched(env, exports);
   return exports;
 }
 

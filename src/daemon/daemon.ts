@@ -27,6 +27,7 @@ import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces, readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
+import { vrrpSchedulingOf } from '../sys/worker-scheduling.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
 import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dumps.js';
@@ -123,6 +124,9 @@ export async function runDaemon(o: CliOptions, argv: readonly string[]): Promise
   }
   const pidFiles = o.checkOnly ? [pidFile] : [pidFile, vrrpPidFile];
   for (const f of pidFiles) writeFileSync(f, `${process.pid}\n`);
+  // keepalived's notice, word for word (operators grep for it); -1 silences it.
+  if (config.global.maxAutoPriority === 0)
+    log.log('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
   const snapshot = snapshotPath(pidFile);
   try {
     return await runVrrp(o, config, log, snapshot);
@@ -202,6 +206,7 @@ async function runVrrp(
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
     syncGroups: syncGroupSpecs(config, running.instances),
+    scheduling: vrrpSchedulingOf(config.global),
   };
   const worker = new Worker(new URL('./vrrp-worker.js', import.meta.url), { workerData: data });
   const send = (m: ToWorker): void => worker.postMessage(m);

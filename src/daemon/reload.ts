@@ -6,6 +6,7 @@
 import { formatDiagnostic } from '../base/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { readInterfacesAtStart } from '../sys/interface-table.js';
+import { vrrpSchedulingOf } from '../sys/worker-scheduling.js';
 import type { CliOptions } from './args.js';
 import { diffPlans, formatPlanDiff, isNoop, type PlanDiff, type RunningPlan } from './plan-diff.js';
 import { readConfig } from './read-config.js';
@@ -86,5 +87,6 @@ export function workerReload(
     added: [...freshInstances(r.diff)],
     events,
     syncGroups: syncGroupSpecs(r.config, r.running.instances),
+    scheduling: vrrpSchedulingOf(r.config.global),
   };
 }

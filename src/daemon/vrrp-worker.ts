@@ -8,6 +8,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { rawsock } from '../net/rawsock.js';
 import { VrrpSockets } from '../net/vrrp-sockets.js';
 import { realClock } from '../sys/real-clock.js';
+import { lateTimerClock, WorkerScheduling } from '../sys/worker-scheduling.js';
 import type { VrrpPorts } from '../vrrp/ports.js';
 import { createAnnouncerBackend, createVipBackend } from './vrrp-backends.js';
 import { VrrpRuntime } from './vrrp-runtime.js';
@@ -43,6 +44,17 @@ const RETRY_REFUSED_MS = 10_000;
 
 async function main(): Promise<void> {
   const addon = rawsock();
+  const scheduling = new WorkerScheduling(addon, data.scheduling, (text) => log(text));
+  scheduling.apply();
+  // Timers report how late they ran (keepalived's "A thread timer expired ..." and
+  // max_auto_priority); the threshold is read live, so a reload's min_auto_priority_delay counts.
+  let lateThresholdUs = data.scheduling.minAutoPriorityDelayUs;
+  const clock = lateTimerClock(
+    realClock,
+    () => lateThresholdUs,
+    (lateUs) => scheduling.timerLate(lateUs),
+    (fn) => setImmediate(fn),
+  );
   const interfaces = new Map(data.interfaces.map((i) => [i.name, i]));
   let stopping = false;
   let runtime: VrrpRuntime | undefined;
@@ -63,7 +75,7 @@ async function main(): Promise<void> {
     refused.set(instance, retry);
   };
   const vips = await createVipBackend(data, interfaces, log, onRefused);
-  const announcer = createAnnouncerBackend(data, realClock, log);
+  const announcer = createAnnouncerBackend(data, clock, log);
   // Announcements wait until the kernel has the addresses (keepalived sends its GARPs / NAs
   // after netlink has answered for every VIP): a client must not be sent to an address that
   // is not there yet, and with 1,000 VIPs the frames would otherwise compete with the adds.
@@ -103,7 +115,7 @@ async function main(): Promise<void> {
   runtime = new VrrpRuntime(
     data.instances.map((i) => ({ params: i.params, ifindex: i.wiring.ifindex })),
     {
-      clock: realClock,
+      clock,
       ports,
       onStateChange: (status) => post({ type: 'state', status }),
       syncGroups: data.syncGroups,
@@ -142,6 +154,8 @@ async function main(): Promise<void> {
         if (stopping) return;
         try {
           applyReload({ runtime: rt, sockets, vips, announcer }, m);
+          scheduling.reapply(m.scheduling);
+          lateThresholdUs = m.scheduling.minAutoPriorityDelayUs;
         } catch (e) {
           log(`Reload failed in the VRRP worker: ${(e as Error).message}`);
         }

@@ -3,6 +3,7 @@
  * cross the thread boundary by structured clone.
  */
 import type { InstanceDump } from '../status/vrrp-data-file.js';
+import type { WorkerSchedulingSettings } from '../sys/worker-scheduling.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { NotifyEffect } from '../vrrp/ports.js';
 import type { VipDelta } from '../vrrp/reconfigure.js';
@@ -24,6 +25,8 @@ export interface VrrpWorkerData {
   readonly initialEvents: readonly { readonly instance: string; readonly event: EngineEvent }[];
   /** vrrp_sync_group members, as planned. */
   readonly syncGroups: readonly SyncGroupSpec[];
+  /** vrrp_priority, vrrp_rt_priority, ..., max_auto_priority: the worker applies them to itself. */
+  readonly scheduling: WorkerSchedulingSettings;
 }
 
 /** SIGHUP applied as a diff (plan-diff.ts, reload.ts); instances named as in the new plan. */
@@ -42,6 +45,7 @@ export interface WorkerReload {
   readonly events: readonly { readonly instance: string; readonly event: EngineEvent }[];
   /** The new config's sync groups (group states are recomputed from their members). */
   readonly syncGroups: readonly SyncGroupSpec[];
+  readonly scheduling: WorkerSchedulingSettings;
 }
 
 export type ToWorker =

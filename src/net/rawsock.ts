@@ -56,6 +56,19 @@ export interface RawSockAddon {
   onSignal(signum: number, cb: (signum: number) => void): void;
   /** This libc's SIGRTMIN and SIGRTMAX. */
   realtimeSignals(): { min: number; max: number };
+  // Scheduling (native/src/thread_sched.c): each returns 0 or the errno it failed with.
+  /** setpriority() on the calling thread. */
+  setThreadNice(nice: number): number;
+  /** SCHED_RR at `priority` for the calling thread (reset in forked children); 0: SCHED_OTHER. */
+  setThreadRealtime(priority: number): number;
+  /** The calling thread runs only on `cpus`. */
+  setThreadAffinity(cpus: readonly number[]): number;
+  /** mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT). */
+  lockMemory(): number;
+  /** sched_get_priority_min/max(SCHED_RR). */
+  realtimePriorityRange(): { min: number; max: number };
+  /** strerror(errno). */
+  errorText(errno: number): string;
 }
 
 let loaded: RawSockAddon | undefined;
