@@ -13,8 +13,10 @@ import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.j
 import { NetlinkVipManager } from '../net/netlink-vips.js';
 import { NftFirewall } from '../net/nft-firewall.js';
 import type { NftVip } from '../net/nft-ruleset.js';
+import type { Deleted } from '../net/rtnetlink-deleted.js';
 import { vipAddress } from '../vrrp/fsm.js';
 import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
+import { type DeletedOwner, deletedOwner } from './deleted-owner.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
 
@@ -27,6 +29,10 @@ export interface VipBackend extends VipManager {
   update(instances: readonly PlannedInstance[], interfaces: ReadonlyMap<string, InterfaceInfo>): void;
   /** -V: the VIPs stay where they are when the daemon stops. */
   keepOnStop(): void;
+  /** Whose VIP, route or rule someone else deleted, among the instances `holds` admits. */
+  ownerOf(d: Deleted, holds: (instance: string) => boolean): DeletedOwner | undefined;
+  /** The port id of the socket the changes go out on (their notifications name it). */
+  portId(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -60,17 +66,21 @@ export async function createVipBackend(
   const details = new Map<string, Map<string, VipDetail>>();
   const routes = new Map<string, Map<string, RouteConfig>>();
   const rules = new Map<string, Map<string, PlannedRule>>();
+  let planned: readonly PlannedInstance[] = [];
+  let known: ReadonlyMap<string, InterfaceInfo> = interfaces;
   const learn = (
     instances: readonly PlannedInstance[],
-    known: ReadonlyMap<string, InterfaceInfo> = interfaces,
+    now: ReadonlyMap<string, InterfaceInfo> = interfaces,
   ): void => {
+    planned = instances;
+    known = now;
     details.clear();
     routes.clear();
     rules.clear();
     for (const { wiring } of instances) {
       const byText = new Map<string, VipDetail>();
       for (const [text, vip] of wiring.vips) {
-        byText.set(text, vipDetailFromConfig(vip.config, known.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+        byText.set(text, vipDetailFromConfig(vip.config, now.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
       }
       details.set(wiring.name, byText);
       routes.set(wiring.name, new Map(wiring.routes ?? []));
@@ -150,20 +160,18 @@ export async function createVipBackend(
     pending = pending.then(job).finally(() => waiting--);
   };
   const add = (instance: string, effect: VipsEffect): void => {
-    if (effect.vips.length + effect.excludedVips.length > 0) {
-      log(`(${instance}) setting VIPs.`, true);
-      manager.addVips(instance, effect);
-    }
+    if (effect.vips.length > 0) log(`(${instance}) setting VIPs.`, true);
+    if (effect.excludedVips.length > 0) log(`(${instance}) setting E-VIPs.`, true);
+    if (effect.vips.length + effect.excludedVips.length > 0) manager.addVips(instance, effect);
     applyRoutes('add', instance, effect.routes);
     applyRules('add', instance, effect.rules);
   };
   const del = (instance: string, effect: VipsEffect): void => {
     applyRules('del', instance, effect.rules);
     applyRoutes('del', instance, effect.routes);
-    if (effect.vips.length + effect.excludedVips.length > 0) {
-      log(`(${instance}) removing VIPs.`, true);
-      manager.delVips(instance, effect);
-    }
+    if (effect.vips.length > 0) log(`(${instance}) removing VIPs.`, true);
+    if (effect.excludedVips.length > 0) log(`(${instance}) removing E-VIPs.`, true);
+    if (effect.vips.length + effect.excludedVips.length > 0) manager.delVips(instance, effect);
   };
   let keep = false;
   return {
@@ -218,6 +226,9 @@ export async function createVipBackend(
     keepOnStop: () => {
       keep = true;
     },
+    ownerOf: (d, holds) =>
+      deletedOwner(d, planned, holds, (ifname) => ifindexNow(ifname) ?? known.get(ifname)?.ifindex),
+    portId: () => route.portId,
     close: async () => {
       await pending;
       if (!keep) await firewall.close();
