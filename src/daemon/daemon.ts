@@ -40,6 +40,7 @@ import { freshInstances, prepareReload, runningPlanOf, workerReload } from './re
 import { InstanceTracking, idsOf } from './tracking.js';
 import { DaemonVmacs } from './vmacs.js';
 import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
+import { withWaitingInstances } from './waiting-dump.js';
 import { waitingInterfaces } from './waiting-instances.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -288,9 +289,13 @@ async function runVrrp(
           workerReady = true;
           if (!stopping) tracking.start();
           break;
-        case 'dump':
-          writeDump(m.what, m.instances, (text) => log.log(text));
+        case 'dump': {
+          // Instances waiting for their interface are listed too, in FAULT, as keepalived does.
+          const names = new Set([...readInterfaces().values()].map((i) => i.name));
+          const all = withWaitingInstances(m.instances, config, (n) => names.has(n));
+          writeDump(m.what, all, (text) => log.log(text));
           break;
+        }
         case 'state':
         case 'status':
           break;
