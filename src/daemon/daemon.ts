@@ -199,6 +199,7 @@ async function runVrrp(
       table: config.global.nftables ?? 'keepalived',
       priority: config.global.nftablesPriority,
       counters: config.global.nftablesCounters,
+      ifindex: config.global.nftablesIfindex,
     },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),

@@ -131,8 +131,20 @@ export async function createVipBackend(
     log: (text) => log(text),
   });
   const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
-  const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
-    [...effect.vips, ...effect.excludedVips].flatMap((text) => {
+  const nftVips = (instance: string, effect: VipsEffect): NftVip[] => {
+    const p = planned.find((i) => i.wiring.name === instance);
+    // keepalived: a dont_track_primary instance's link-local VIPs on its own interface (or
+    // no_track) are matched by interface name, unless nftables_ifindex.
+    const byName = (text: string): boolean => {
+      const vip = p?.wiring.vips.get(text);
+      return (
+        data.firewall.ifindex !== true &&
+        p?.wiring.dontTrackPrimary === true &&
+        vip !== undefined &&
+        (vip.ifname === p.params.interfaceName || vip.config.noTrack)
+      );
+    };
+    return [...effect.vips, ...effect.excludedVips].flatMap((text) => {
       const d = details.get(instance)?.get(text);
       return d === undefined
         ? []
@@ -141,9 +153,11 @@ export async function createVipBackend(
               family: d.family,
               address: d.address,
               ...(d.ifname && { ifname: d.ifname }),
+              ...(byName(text) && { byName: true }),
             },
           ];
     });
+  };
   // With no_accept, the drop rules must be in before the addresses and go after them: while
   // an nft run is pending, later changes wait their turn, so the kernel still sees call order.
   let pending: Promise<void> = Promise.resolve();

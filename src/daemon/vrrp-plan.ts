@@ -48,6 +48,8 @@ export interface InstanceWiring {
   /** virtual_routes and virtual_rules by their text (params.routes / params.rules), as pairs. */
   readonly routes: readonly (readonly [string, RouteConfig])[];
   readonly rules: readonly (readonly [string, PlannedRule])[];
+  /** dont_track_primary (its link-local VIPs go in nftables by interface name). */
+  readonly dontTrackPrimary?: boolean;
 }
 
 export interface PlannedInstance {
@@ -156,6 +158,7 @@ export function planVrrp(
         vips,
         routes: [...routes],
         rules: [...rules],
+        ...(v.dontTrackPrimary && { dontTrackPrimary: true }),
       },
     });
   }

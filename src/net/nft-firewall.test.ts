@@ -81,3 +81,22 @@ test('an nft failure is logged, never thrown, and the queue goes on', async () =
   assert.equal(scripts.length, 2);
   assert.deepEqual(logs, ['nftables: setting firewall drop rule failed: Error: boom']);
 });
+
+test('link-local VIPs matched by name get vips_link_local_name, made when the first one comes', async () => {
+  const { fw, scripts } = recorder();
+  await fw.block([{ ...v6('fe80::1', 'eth0'), byName: true }, v6('fe80::2', 'eth0')]);
+  const s = scripts[0] ?? '';
+  const name = s.indexOf('add set ip6 kt vips_link_local_name { type ipv6_addr . ifname; }');
+  const index = s.indexOf('add set ip6 kt vips_link_local { type ipv6_addr . iface_index; }');
+  assert.ok(name >= 0 && index > name, 'the name set first: its VIP came first');
+  assert.match(s, /add rule ip6 kt in_link_local ip6 daddr \. iifname @vips_link_local_name drop/);
+  assert.match(s, /add rule ip6 kt out_link_local ip6 saddr \. oifname @vips_link_local_name drop/);
+  assert.match(
+    s,
+    /add element ip6 kt vips_link_local \{ fe80::2 \. "eth0" \}\nadd element ip6 kt vips_link_local_name \{ fe80::1 \. "eth0" \}/,
+  );
+  await fw.block([{ ...v6('fe80::3', 'eth0'), byName: true }]);
+  assert.doesNotMatch(scripts[1] ?? '', /add set/, 'each set once');
+  await fw.unblock([{ ...v6('fe80::1', 'eth0'), byName: true }]);
+  assert.equal(scripts[2], 'delete element ip6 kt vips_link_local_name { fe80::1 . "eth0" }\n');
+});
