@@ -180,12 +180,36 @@ export async function createVipBackend(
     applyRoutes('add', instance, effect.routes);
     applyRules('add', instance, effect.rules);
   };
+  // The kernel names no requester in its IPv6 RTM_DELADDR notifications (port id 0), so our
+  // own removals cannot be told from an operator's by port id: each is remembered for a
+  // while, and its notification is not taken for someone else's (with 1,000 VIPs the last
+  // ones may go after the instance, back after its skew time, is master again).
+  const ownDeletes = new Map<string, number>();
+  const addressKey = (family: number, ifindex: number, address: string): string =>
+    `${family}|${ifindex}|${address}`;
+  const OWN_DELETE_MS = 5000;
   const del = (instance: string, effect: VipsEffect): void => {
     applyRules('del', instance, effect.rules);
     applyRoutes('del', instance, effect.routes);
     if (effect.vips.length > 0) log(`(${instance}) removing VIPs.`, true);
     if (effect.excludedVips.length > 0) log(`(${instance}) removing E-VIPs.`, true);
-    if (effect.vips.length + effect.excludedVips.length > 0) manager.delVips(instance, effect);
+    if (effect.vips.length + effect.excludedVips.length === 0) return;
+    const until = Date.now() + OWN_DELETE_MS;
+    for (const text of [...effect.vips, ...effect.excludedVips]) {
+      const d = details.get(instance)?.get(text);
+      if (d === undefined || d.family !== 6) continue;
+      const ifindex = d.ifname === undefined ? d.ifindex : (ifindexNow(d.ifname) ?? d.ifindex);
+      ownDeletes.set(addressKey(6, ifindex, vipAddress(d.address)), until);
+    }
+    manager.delVips(instance, effect);
+  };
+  const ownDelete = (d: Deleted): boolean => {
+    if (d.kind !== 'address') return false;
+    const key = addressKey(d.family, d.ifindex, d.address);
+    const until = ownDeletes.get(key);
+    if (until === undefined) return false;
+    ownDeletes.delete(key);
+    return until >= Date.now();
   };
   let keep = false;
   return {
@@ -241,7 +265,9 @@ export async function createVipBackend(
       keep = true;
     },
     ownerOf: (d, holds) =>
-      deletedOwner(d, planned, holds, (ifname) => ifindexNow(ifname) ?? known.get(ifname)?.ifindex),
+      ownDelete(d)
+        ? undefined
+        : deletedOwner(d, planned, holds, (ifname) => ifindexNow(ifname) ?? known.get(ifname)?.ifindex),
     portId: () => route.portId,
     close: async () => {
       await pending;

@@ -129,4 +129,42 @@ describe('a VIP, virtual route or rule deleted under a master', () => {
       assert.ok(!ends.get('keepalived')?.includes('192.0.2.102/24'), 'the no_track VIP stays deleted');
       assert.ok(!ends.get('keepalived')?.includes('198.51.100.0/24'), 'the route without dev stays deleted');
     }));
+
+  test('keepalived-ts: with 300 IPv6 VIPs and a short skew, one deleted VIP makes exactly one round trip', (t) =>
+    withLab(t, {}, async (lab) => {
+      // Its own IPv6 removals come back with port id 0, some after the instance (skew 3 ms)
+      // is master again: they must not be taken for an operator's.
+      const vips = Array.from({ length: 300 }, (_, i) => `2001:db8:1::${(i + 1).toString(16)}/64`);
+      const config = `vrrp_instance VI_6 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 61
+  version 3
+  priority 254
+  advert_int 0.5
+  virtual_ipaddress {
+${vips.map((v) => `    ${v}`).join('\n')}
+  }
+}
+`;
+      const node = await lab.addNode('t', { ipv4: '192.0.2.2/24', ipv6: '2001:db8::2/64' });
+      const r = await startRouter(node, 'keepalived-ts', config);
+      await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 8000 });
+      const count = async (): Promise<number> =>
+        (await node.run('ip', ['-6', 'addr', 'show', 'dev', 'eth0'])).split('2001:db8:1::').length - 1;
+      await pollUntil(async () => (await count()) === 300, { what: 'the VIPs', timeoutMs: 8000 });
+      const since = r.proc.lineCount;
+      await node.run('ip', ['addr', 'del', '2001:db8:1::7/64', 'dev', 'eth0']);
+      await r.proc.waitForLine('Entering MASTER STATE', { since, timeoutMs: 3000 });
+      await pollUntil(async () => (await count()) === 300, { what: 'the VIPs back', timeoutMs: 8000 });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const transitions = r.proc.lines.filter(
+        (l) => l.seq >= since && /Entering (BACKUP|MASTER) STATE/.test(l.text),
+      );
+      assert.deepEqual(
+        transitions.map((l) => bare(l.text)),
+        ['(VI_6) Entering BACKUP STATE', '(VI_6) Entering MASTER STATE'],
+      );
+      assert.equal((await r.stop()).code, 0);
+    }));
 });
