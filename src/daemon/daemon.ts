@@ -27,6 +27,7 @@ import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces, readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
+import { applyNft, dropTables } from '../sys/vmac-firewall.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
 import { DUMP_SIGNALS, realtimeDumpSignals, requestDump, writeDump } from './dumps.js';
@@ -140,6 +141,16 @@ async function runVrrp(
   log: DaemonLog,
   snapshot: string,
 ): Promise<number> {
+  // keepalived's one nft table (VMAC rules and no_accept drop rules): a crashed run's goes
+  // first, then the VMACs add theirs, then the worker its drop rules.
+  const nftTable = { name: config.global.nftables ?? 'keepalived', priority: config.global.nftablesPriority };
+  const usesNft = (c: KeepalivedConfig): boolean =>
+    c.vrrp.instances.some((v) => v.vmac !== undefined || (!v.accept && v.priority !== 255));
+  const dropNft = (): void => {
+    const error = applyNft(dropTables(nftTable));
+    if (error !== undefined) log.log(`nftables: removing the firewall tables failed: ${error}`);
+  };
+  if (usesNft(config) && !o.checkOnly) dropNft();
   // The VMACs first: the plan puts VIPs and sockets on them.
   const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
   if (!o.checkOnly) {
@@ -235,7 +246,10 @@ async function runVrrp(
       void vmacs
         .stop(o.dontReleaseVrrp)
         .catch((e: unknown) => log.log(`VMAC removal failed: ${(e as Error).message}`))
-        .finally(() => resolve(code));
+        .finally(() => {
+          if (usesNft(config) && !o.dontReleaseVrrp) dropNft();
+          resolve(code);
+        });
     };
     const stop = (): void => {
       if (stopping) return;

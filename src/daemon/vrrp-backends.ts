@@ -15,7 +15,7 @@ import { NftFirewall } from '../net/nft-firewall.js';
 import type { NftVip } from '../net/nft-ruleset.js';
 import type { Deleted } from '../net/rtnetlink-deleted.js';
 import { vipAddress } from '../vrrp/fsm.js';
-import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
+import type { Announcer, VipManager, VipsEffect } from '../vrrp/ports.js';
 import { type DeletedOwner, deletedOwner } from './deleted-owner.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
@@ -130,7 +130,6 @@ export async function createVipBackend(
     },
     log: (text) => log(text),
   });
-  const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
   const nftVips = (instance: string, effect: VipsEffect): NftVip[] => {
     const p = planned.find((i) => i.wiring.name === instance);
     // keepalived: a dont_track_primary instance's link-local VIPs on its own interface (or
@@ -253,7 +252,7 @@ export async function createVipBackend(
       }
       for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
       stale.push(manager.removeStale([...details.values()].flatMap((m) => [...m.values()])));
-      if (blocking) stale.push(firewall.removeStale());
+      // A crashed run's nft table went at the daemon's start, before the VMAC rules went in.
       await Promise.all(stale);
     },
     flush: async () => {
@@ -271,7 +270,8 @@ export async function createVipBackend(
     portId: () => route.portId,
     close: async () => {
       await pending;
-      if (!keep) await firewall.close();
+      // The table, shared with the VMAC rules, is removed by the daemon once the VMACs are gone.
+      await firewall.flush();
       extras.close();
       manager.close();
       route.close();

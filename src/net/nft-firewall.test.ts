@@ -34,7 +34,7 @@ const v6 = (address: string, ifname?: string) => ({ family: 6 as const, address,
 
 test('the IPv4 table: a vips set and drop rules in input and output at filter - 1', () => {
   const s = createTable(TABLE, 4);
-  assert.match(s, /^add table ip kt\ndelete table ip kt\ntable ip kt \{/);
+  assert.match(s, /^table ip kt \{/, 'added to, never recreated: the VMAC rules share the table');
   assert.match(s, /chain in \{ type filter hook input priority -1; policy accept; ip daddr @vips drop; \}/);
   assert.match(s, /chain out \{ type filter hook output priority -1; policy accept; ip saddr @vips drop; \}/);
   assert.match(createTable({ ...TABLE, counters: true }, 4), /@vips counter drop/);

@@ -47,14 +47,16 @@ const element = (v: NftVip): string =>
   isLinkLocal(v) ? `${v.address} . ${quoted(v.ifname ?? '')}` : v.address;
 
 /**
- * Creates the family's table from nothing (an old one, e.g. a crashed run's, is replaced):
- * `add` then `delete` makes the delete succeed whether or not the table was there.
+ * Adds the family's no_accept sets, chains and rules to the table, which the VMAC rules
+ * (sys/vmac-firewall.ts) may share: nothing is recreated, the drop rules go after what chain
+ * `out` holds. A crashed run's table is removed before the first VMAC or block (the daemon's
+ * start), not here.
  */
 export function createTable(t: NftTableSpec, family: IpFamily): string {
   const fam = familyWord(family);
   const c = t.counters ? 'counter ' : '';
   const hook = (h: 'input' | 'output') => `type filter hook ${h} priority ${t.priority}; policy accept;`;
-  const lines = [`add table ${fam} ${t.name}`, `delete table ${fam} ${t.name}`, `table ${fam} ${t.name} {`];
+  const lines = [`table ${fam} ${t.name} {`];
   if (family === 4) {
     lines.push(
       '  set vips { type ipv4_addr; }',
@@ -120,7 +122,7 @@ export function changeElements(t: NftTableSpec, op: 'add' | 'delete', vips: read
 }
 
 /** Removes the family's table whether or not it is there. */
-export function dropTable(t: NftTableSpec, family: IpFamily): string {
+export function dropTable(t: Pick<NftTableSpec, 'name'>, family: IpFamily): string {
   const fam = familyWord(family);
   return `add table ${fam} ${t.name}\ndelete table ${fam} ${t.name}\n`;
 }

@@ -157,3 +157,47 @@ describe('link-local VIPs under no_accept, nftables_ifindex on and off', () => {
       }));
   }
 });
+
+describe('vrrp_strict with use_vmac: one nftables table', () => {
+  test('the VMAC rules and the drop rules in one table, exactly as keepalived 2.2.7 lists them; gone after a stop', (t) =>
+    withLab(t, {}, async (lab) => {
+      const instance = (name: string, vrid: number, vips: readonly string[]) => `vrrp_instance ${name} {
+  state BACKUP
+  interface eth0
+  use_vmac
+  virtual_router_id ${vrid}
+  version 3
+  priority 100
+  advert_int 0.2
+  virtual_ipaddress {
+${vips.map((v) => `    ${v}`).join('\n')}
+  }
+}
+`;
+      const config = `global_defs {\n  router_id lab\n  vrrp_strict\n}\n${instance('VI_1', 51, ['192.0.2.100/24'])}${instance('VI_6', 52, ['fe80::100/64', '2001:db8::100/64'])}`;
+      const seen = new Map<string, string>();
+      for (const impl of ['keepalived', 'keepalived-ts'] as const) {
+        const n = impl === 'keepalived' ? 1 : 2;
+        const a = await lab.addNode(impl === 'keepalived' ? 'k' : 't', {
+          ipv4: `192.0.2.${n}/24`,
+          ipv6: `2001:db8::${n}/64`,
+        });
+        const r = await startRouter(a, impl, config);
+        await pollUntil(
+          () => r.proc.lines.filter((l) => l.text.includes('Entering MASTER STATE')).length >= 2,
+          { what: 'both instances master', timeoutMs: 8000 },
+        );
+        await pollUntil(async () => (await ruleset(a)).includes('fe80::100'), {
+          what: `${impl}'s drop rules`,
+          timeoutMs: 3000,
+          intervalMs: 20,
+        });
+        seen.set(impl, await ruleset(a));
+        assert.equal((await r.stop()).code, 0);
+        assert.equal(await ruleset(a), '', `${impl} leaves no table`);
+      }
+      t.diagnostic(seen.get('keepalived') ?? '');
+      assert.match(seen.get('keepalived') ?? '', /table ip keepalived \{\n\tmap vmac_map/);
+      assert.equal(seen.get('keepalived-ts'), seen.get('keepalived'));
+    }));
+});
