@@ -27,6 +27,7 @@ import { NotifyFifoWriter } from '../notify/notify-fifo.js';
 import { readInterfaces, readInterfacesAtStart } from '../sys/interface-table.js';
 import { localName } from '../sys/local-name.js';
 import { realClock } from '../sys/real-clock.js';
+import { applyNft, dropTables } from '../sys/vmac-firewall.js';
 import { vrrpSchedulingOf } from '../sys/worker-scheduling.js';
 import type { EngineEvent } from '../vrrp/engine.js';
 import type { CliOptions } from './args.js';
@@ -41,6 +42,7 @@ import { freshInstances, prepareReload, runningPlanOf, workerReload } from './re
 import { InstanceTracking, idsOf } from './tracking.js';
 import { DaemonVmacs } from './vmacs.js';
 import { planVrrp, syncGroupSpecs } from './vrrp-plan.js';
+import { withWaitingInstances } from './waiting-dump.js';
 import { waitingInterfaces } from './waiting-instances.js';
 import type { FromWorker, ToWorker, VrrpWorkerData } from './worker-protocol.js';
 
@@ -143,6 +145,16 @@ async function runVrrp(
   log: DaemonLog,
   snapshot: string,
 ): Promise<number> {
+  // keepalived's one nft table (VMAC rules and no_accept drop rules): a crashed run's goes
+  // first, then the VMACs add theirs, then the worker its drop rules.
+  const nftTable = { name: config.global.nftables ?? 'keepalived', priority: config.global.nftablesPriority };
+  const usesNft = (c: KeepalivedConfig): boolean =>
+    c.vrrp.instances.some((v) => v.vmac !== undefined || (!v.accept && v.priority !== 255));
+  const dropNft = (): void => {
+    const error = applyNft(dropTables(nftTable));
+    if (error !== undefined) log.log(`nftables: removing the firewall tables failed: ${error}`);
+  };
+  if (usesNft(config) && !o.checkOnly) dropNft();
   // The VMACs first: the plan puts VIPs and sockets on them.
   const vmacs = new DaemonVmacs((text, detail) => log.log(text, detail));
   if (!o.checkOnly) {
@@ -202,6 +214,7 @@ async function runVrrp(
       table: config.global.nftables ?? 'keepalived',
       priority: config.global.nftablesPriority,
       counters: config.global.nftablesCounters,
+      ifindex: config.global.nftablesIfindex,
     },
     keepVipsOnStop: o.dontReleaseVrrp,
     initialEvents: tracking.initialEvents(),
@@ -238,7 +251,10 @@ async function runVrrp(
       void vmacs
         .stop(o.dontReleaseVrrp)
         .catch((e: unknown) => log.log(`VMAC removal failed: ${(e as Error).message}`))
-        .finally(() => resolve(code));
+        .finally(() => {
+          if (usesNft(config) && !o.dontReleaseVrrp) dropNft();
+          resolve(code);
+        });
     };
     const stop = (): void => {
       if (stopping) return;
@@ -293,9 +309,13 @@ async function runVrrp(
           workerReady = true;
           if (!stopping) tracking.start();
           break;
-        case 'dump':
-          writeDump(m.what, m.instances, (text) => log.log(text));
+        case 'dump': {
+          // Instances waiting for their interface are listed too, in FAULT, as keepalived does.
+          const names = new Set([...readInterfaces().values()].map((i) => i.name));
+          const all = withWaitingInstances(m.instances, config, (n) => names.has(n));
+          writeDump(m.what, all, (text) => log.log(text));
           break;
+        }
         case 'state':
         case 'status':
           break;

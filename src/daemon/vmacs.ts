@@ -9,7 +9,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { NetlinkRoute } from '../net/netlink-route.js';
 import { VmacLinks } from '../net/vmac-links.js';
 import { readInterfaces } from '../sys/interface-table.js';
-import { applyNft, vmacRuleset } from '../sys/vmac-firewall.js';
+import { applyNft, type VmacTable, vmacScript } from '../sys/vmac-firewall.js';
 import { planVmacs, type VmacSpec } from './vmac-plan.js';
 import type { VmacBinding } from './vrrp-plan.js';
 
@@ -76,17 +76,21 @@ export class DaemonVmacs {
     const leaving = this.#pendingRemoval.map((name) => this.#specs.get(name)).filter((x) => x !== undefined);
     this.#specs = specs;
     this.#disableLocalIgmp = config.global.disableLocalIgmp;
+    this.#table = { name: config.global.nftables ?? 'keepalived', priority: config.global.nftablesPriority };
     this.#firewall([...specs.values(), ...leaving]);
     // Up only now: the rules are in place before the first report or solicitation.
     for (const name of fresh) await links.bringUp(name);
   }
 
   #disableLocalIgmp = false;
+  #table: VmacTable = { name: 'keepalived', priority: -1 };
+  /** The families whose VMAC rules are in the table. */
+  readonly #ruled = new Set<4 | 6>();
 
-  /** keepalived's nft rules for these VMACs (sys/vmac-firewall.ts); none = the tables removed. */
+  /** keepalived's nft rules for these VMACs (sys/vmac-firewall.ts), in keepalived's table. */
   #firewall(specs: readonly VmacSpec[]): void {
     const pairs = specs.map((s) => ({ family: s.family, vmac: s.ifname, base: s.baseName }));
-    const error = applyNft(vmacRuleset(pairs, this.#disableLocalIgmp));
+    const error = applyNft(vmacScript(this.#table, pairs, this.#disableLocalIgmp, this.#ruled));
     if (error !== undefined)
       this.#log(`VMAC: cannot set the nftables rules for IGMP/MLD on the VMACs: ${error}`);
   }
@@ -101,12 +105,12 @@ export class DaemonVmacs {
     if (names.length > 0) this.#firewall([...this.#specs.values()]);
   }
 
-  /** Stop: every VMAC deleted (unless `keep`: -V leaves the VIPs, so their VMACs stay). */
+  /**
+   * Stop: every VMAC deleted (unless `keep`: -V leaves the VIPs, so their VMACs stay). The
+   * daemon then removes the nft table, VMAC rules and drop rules together.
+   */
   async stop(keep: boolean): Promise<void> {
-    if (!keep && this.#links !== undefined) {
-      await this.#links.removeAll();
-      this.#firewall([]);
-    }
+    if (!keep && this.#links !== undefined) await this.#links.removeAll();
     this.#route?.close();
     this.#route = undefined;
     this.#links = undefined;

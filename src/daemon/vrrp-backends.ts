@@ -13,8 +13,10 @@ import { type VipDetail, vipDetailFromConfig } from '../net/netlink-vip-detail.j
 import { NetlinkVipManager } from '../net/netlink-vips.js';
 import { NftFirewall } from '../net/nft-firewall.js';
 import type { NftVip } from '../net/nft-ruleset.js';
+import type { Deleted } from '../net/rtnetlink-deleted.js';
 import { vipAddress } from '../vrrp/fsm.js';
-import { type Announcer, PRIORITY_OWNER, type VipManager, type VipsEffect } from '../vrrp/ports.js';
+import type { Announcer, VipManager, VipsEffect } from '../vrrp/ports.js';
+import { type DeletedOwner, deletedOwner } from './deleted-owner.js';
 import type { InterfaceInfo, PlannedInstance } from './vrrp-plan.js';
 import type { VrrpWorkerData } from './worker-protocol.js';
 
@@ -27,6 +29,10 @@ export interface VipBackend extends VipManager {
   update(instances: readonly PlannedInstance[], interfaces: ReadonlyMap<string, InterfaceInfo>): void;
   /** -V: the VIPs stay where they are when the daemon stops. */
   keepOnStop(): void;
+  /** Whose VIP, route or rule someone else deleted, among the instances `holds` admits. */
+  ownerOf(d: Deleted, holds: (instance: string) => boolean): DeletedOwner | undefined;
+  /** The port id of the socket the changes go out on (their notifications name it). */
+  portId(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -60,17 +66,21 @@ export async function createVipBackend(
   const details = new Map<string, Map<string, VipDetail>>();
   const routes = new Map<string, Map<string, RouteConfig>>();
   const rules = new Map<string, Map<string, PlannedRule>>();
+  let planned: readonly PlannedInstance[] = [];
+  let known: ReadonlyMap<string, InterfaceInfo> = interfaces;
   const learn = (
     instances: readonly PlannedInstance[],
-    known: ReadonlyMap<string, InterfaceInfo> = interfaces,
+    now: ReadonlyMap<string, InterfaceInfo> = interfaces,
   ): void => {
+    planned = instances;
+    known = now;
     details.clear();
     routes.clear();
     rules.clear();
     for (const { wiring } of instances) {
       const byText = new Map<string, VipDetail>();
       for (const [text, vip] of wiring.vips) {
-        byText.set(text, vipDetailFromConfig(vip.config, known.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
+        byText.set(text, vipDetailFromConfig(vip.config, now.get(vip.ifname)?.ifindex ?? 0, vip.ifname));
       }
       details.set(wiring.name, byText);
       routes.set(wiring.name, new Map(wiring.routes ?? []));
@@ -120,9 +130,20 @@ export async function createVipBackend(
     },
     log: (text) => log(text),
   });
-  const blocking = data.instances.some((i) => i.params.basePriority !== PRIORITY_OWNER && !i.params.accept);
-  const nftVips = (instance: string, effect: VipsEffect): NftVip[] =>
-    [...effect.vips, ...effect.excludedVips].flatMap((text) => {
+  const nftVips = (instance: string, effect: VipsEffect): NftVip[] => {
+    const p = planned.find((i) => i.wiring.name === instance);
+    // keepalived: a dont_track_primary instance's link-local VIPs on its own interface (or
+    // no_track) are matched by interface name, unless nftables_ifindex.
+    const byName = (text: string): boolean => {
+      const vip = p?.wiring.vips.get(text);
+      return (
+        data.firewall.ifindex !== true &&
+        p?.wiring.dontTrackPrimary === true &&
+        vip !== undefined &&
+        (vip.ifname === p.params.interfaceName || vip.config.noTrack)
+      );
+    };
+    return [...effect.vips, ...effect.excludedVips].flatMap((text) => {
       const d = details.get(instance)?.get(text);
       return d === undefined
         ? []
@@ -131,9 +152,11 @@ export async function createVipBackend(
               family: d.family,
               address: d.address,
               ...(d.ifname && { ifname: d.ifname }),
+              ...(byName(text) && { byName: true }),
             },
           ];
     });
+  };
   // With no_accept, the drop rules must be in before the addresses and go after them: while
   // an nft run is pending, later changes wait their turn, so the kernel still sees call order.
   let pending: Promise<void> = Promise.resolve();
@@ -150,20 +173,42 @@ export async function createVipBackend(
     pending = pending.then(job).finally(() => waiting--);
   };
   const add = (instance: string, effect: VipsEffect): void => {
-    if (effect.vips.length + effect.excludedVips.length > 0) {
-      log(`(${instance}) setting VIPs.`, true);
-      manager.addVips(instance, effect);
-    }
+    if (effect.vips.length > 0) log(`(${instance}) setting VIPs.`, true);
+    if (effect.excludedVips.length > 0) log(`(${instance}) setting E-VIPs.`, true);
+    if (effect.vips.length + effect.excludedVips.length > 0) manager.addVips(instance, effect);
     applyRoutes('add', instance, effect.routes);
     applyRules('add', instance, effect.rules);
   };
+  // The kernel names no requester in its IPv6 RTM_DELADDR notifications (port id 0), so our
+  // own removals cannot be told from an operator's by port id: each is remembered for a
+  // while, and its notification is not taken for someone else's (with 1,000 VIPs the last
+  // ones may go after the instance, back after its skew time, is master again).
+  const ownDeletes = new Map<string, number>();
+  const addressKey = (family: number, ifindex: number, address: string): string =>
+    `${family}|${ifindex}|${address}`;
+  const OWN_DELETE_MS = 5000;
   const del = (instance: string, effect: VipsEffect): void => {
     applyRules('del', instance, effect.rules);
     applyRoutes('del', instance, effect.routes);
-    if (effect.vips.length + effect.excludedVips.length > 0) {
-      log(`(${instance}) removing VIPs.`, true);
-      manager.delVips(instance, effect);
+    if (effect.vips.length > 0) log(`(${instance}) removing VIPs.`, true);
+    if (effect.excludedVips.length > 0) log(`(${instance}) removing E-VIPs.`, true);
+    if (effect.vips.length + effect.excludedVips.length === 0) return;
+    const until = Date.now() + OWN_DELETE_MS;
+    for (const text of [...effect.vips, ...effect.excludedVips]) {
+      const d = details.get(instance)?.get(text);
+      if (d === undefined || d.family !== 6) continue;
+      const ifindex = d.ifname === undefined ? d.ifindex : (ifindexNow(d.ifname) ?? d.ifindex);
+      ownDeletes.set(addressKey(6, ifindex, vipAddress(d.address)), until);
     }
+    manager.delVips(instance, effect);
+  };
+  const ownDelete = (d: Deleted): boolean => {
+    if (d.kind !== 'address') return false;
+    const key = addressKey(d.family, d.ifindex, d.address);
+    const until = ownDeletes.get(key);
+    if (until === undefined) return false;
+    ownDeletes.delete(key);
+    return until >= Date.now();
   };
   let keep = false;
   return {
@@ -207,7 +252,7 @@ export async function createVipBackend(
       }
       for (const name of details.keys()) log(`(${name}) removing VIPs.`, true);
       stale.push(manager.removeStale([...details.values()].flatMap((m) => [...m.values()])));
-      if (blocking) stale.push(firewall.removeStale());
+      // A crashed run's nft table went at the daemon's start, before the VMAC rules went in.
       await Promise.all(stale);
     },
     flush: async () => {
@@ -218,9 +263,15 @@ export async function createVipBackend(
     keepOnStop: () => {
       keep = true;
     },
+    ownerOf: (d, holds) =>
+      ownDelete(d)
+        ? undefined
+        : deletedOwner(d, planned, holds, (ifname) => ifindexNow(ifname) ?? known.get(ifname)?.ifindex),
+    portId: () => route.portId,
     close: async () => {
       await pending;
-      if (!keep) await firewall.close();
+      // The table, shared with the VMAC rules, is removed by the daemon once the VMACs are gone.
+      await firewall.flush();
       extras.close();
       manager.close();
       route.close();

@@ -48,6 +48,8 @@ export interface InstanceWiring {
   /** virtual_routes and virtual_rules by their text (params.routes / params.rules), as pairs. */
   readonly routes: readonly (readonly [string, RouteConfig])[];
   readonly rules: readonly (readonly [string, PlannedRule])[];
+  /** dont_track_primary (its link-local VIPs go in nftables by interface name). */
+  readonly dontTrackPrimary?: boolean;
 }
 
 export interface PlannedInstance {
@@ -139,42 +141,7 @@ export function planVrrp(
     const routes = new Map(v.virtualRoutes.map((r) => [routeText(r), r] as const));
     const rules = new Map(v.virtualRules.map(plannedRule).map((r) => [ruleText(r), r] as const));
     const unicast = v.unicastPeers.length > 0;
-    const raw = withDefaults({
-      name: v.name,
-      vrid: v.vrid,
-      version: v.version,
-      family: v.family,
-      interfaceName: vipIfname,
-      basePriority: v.priority,
-      adverIntUs: v.advertIntUs,
-      preempt: !v.nopreempt,
-      preemptDelayUs: v.preemptDelayUs,
-      initialState: v.state,
-      vips: v.virtualIpaddresses.map(vipText),
-      excludedVips: v.virtualIpaddressesExcluded.map(vipText),
-      routes: [...routes.keys()],
-      rules: [...rules.keys()],
-      auth: authOf(v),
-      unicastPeers: v.unicastPeers.map((p) => p.address),
-      srcAddr,
-      accept: v.accept,
-      strict: v.strictMode,
-      downTimerAdverts: v.downTimerAdverts,
-      garp: {
-        masterDelayUs: v.garpMasterDelayUs,
-        masterRepeat: v.garpMasterRepeat,
-        masterRefreshUs: v.garpMasterRefreshUs,
-        masterRefreshRepeat: v.garpMasterRefreshRepeat,
-        lowerPrioDelayUs: v.garpLowerPrioDelayUs,
-        lowerPrioRepeat: v.garpLowerPrioRepeat,
-      },
-      lowerPrioNoAdvert: v.lowerPrioNoAdvert,
-      higherPrioSendAdvert: v.higherPrioSendAdvert,
-      skipCheckAdvAddr: v.skipCheckAdvAddr,
-      checkUnicastSrc: v.checkUnicastSrc || g.vrrpCheckUnicastSrc,
-      notifyPriorityChanges: v.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
-    });
-    const { params, warnings } = normalizeParams(raw);
+    const { params, warnings } = instanceParams(config, v, vipIfname, srcAddr, routes, rules);
     messages.push(...warnings);
     const group = v.mcastDstIp ?? (v.family === 4 ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
     instances.push({
@@ -191,10 +158,62 @@ export function planVrrp(
         vips,
         routes: [...routes],
         rules: [...rules],
+        ...(v.dontTrackPrimary && { dontTrackPrimary: true }),
       },
     });
   }
   return { instances, messages };
+}
+
+/**
+ * The core's parameters of instance `v`, its VIPs on `vipIfname` and its adverts from
+ * `srcAddr` ('' when it has none yet: the dumps of an instance that waits, waiting-dump.ts).
+ */
+export function instanceParams(
+  config: KeepalivedConfig,
+  v: VrrpInstanceConfig,
+  vipIfname: string,
+  srcAddr: string,
+  routes: ReadonlyMap<string, unknown> = new Map(v.virtualRoutes.map((r) => [routeText(r), r])),
+  rules: ReadonlyMap<string, unknown> = new Map(v.virtualRules.map(plannedRule).map((r) => [ruleText(r), r])),
+): { readonly params: VrrpInstanceParams; readonly warnings: readonly string[] } {
+  const g = config.global;
+  const raw = withDefaults({
+    name: v.name,
+    vrid: v.vrid,
+    version: v.version,
+    family: v.family,
+    interfaceName: vipIfname,
+    basePriority: v.priority,
+    adverIntUs: v.advertIntUs,
+    preempt: !v.nopreempt,
+    preemptDelayUs: v.preemptDelayUs,
+    initialState: v.state,
+    vips: v.virtualIpaddresses.map(vipText),
+    excludedVips: v.virtualIpaddressesExcluded.map(vipText),
+    routes: [...routes.keys()],
+    rules: [...rules.keys()],
+    auth: authOf(v),
+    unicastPeers: v.unicastPeers.map((p) => p.address),
+    srcAddr,
+    accept: v.accept,
+    strict: v.strictMode,
+    downTimerAdverts: v.downTimerAdverts,
+    garp: {
+      masterDelayUs: v.garpMasterDelayUs,
+      masterRepeat: v.garpMasterRepeat,
+      masterRefreshUs: v.garpMasterRefreshUs,
+      masterRefreshRepeat: v.garpMasterRefreshRepeat,
+      lowerPrioDelayUs: v.garpLowerPrioDelayUs,
+      lowerPrioRepeat: v.garpLowerPrioRepeat,
+    },
+    lowerPrioNoAdvert: v.lowerPrioNoAdvert,
+    higherPrioSendAdvert: v.higherPrioSendAdvert,
+    skipCheckAdvAddr: v.skipCheckAdvAddr,
+    checkUnicastSrc: v.checkUnicastSrc || g.vrrpCheckUnicastSrc,
+    notifyPriorityChanges: v.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+  });
+  return normalizeParams(raw);
 }
 
 /**

@@ -5,6 +5,7 @@
  * worker-protocol.ts messages.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { DeletionMonitor } from '../net/deletion-monitor.js';
 import { rawsock } from '../net/rawsock.js';
 import { VrrpSockets } from '../net/vrrp-sockets.js';
 import { realClock } from '../sys/real-clock.js';
@@ -133,6 +134,26 @@ async function main(): Promise<void> {
     return;
   }
   await vips.removeStale();
+  // An operator's `ip addr del` / `ip route del` / `ip rule del` of something a master holds:
+  // keepalived's set_vrrp_backup (BACKUP with priority 0, master again after the skew time,
+  // which puts it back).
+  const deletions = new DeletionMonitor({
+    addon,
+    ownPortId: () => vips.portId(),
+    log,
+    onDeleted: (d) => {
+      const rt = runtime;
+      if (stopping || rt === undefined) return;
+      const owner = vips.ownerOf(d, (name) => {
+        const r = rt.engine.instance(name)?.state.runtime;
+        return r?.state === 'MASTER' && r.vipsSet;
+      });
+      if (owner === undefined) return;
+      if (owner.detail !== undefined) log(owner.detail, true);
+      rt.event(owner.instance, { kind: 'released' });
+    },
+  });
+  deletions.start();
   for (const { instance, event } of data.initialEvents) runtime.event(instance, event);
   runtime.start();
   post({ type: 'ready' });
@@ -169,6 +190,7 @@ async function main(): Promise<void> {
         rt.stop();
         // The priority-0 adverts went out synchronously; the VIP removals are queued.
         await vips.flush();
+        deletions.close();
         announcer.close();
         sockets.close();
         await vips.close();

@@ -18,7 +18,13 @@ export interface VrrpWorkerData {
   readonly garpIntervalUs: number;
   readonly gnaIntervalUs: number;
   /** no_accept's nftables table (global `nftables`, else keepalived's "keepalived"). */
-  readonly firewall: { readonly table: string; readonly priority: number; readonly counters: boolean };
+  readonly firewall: {
+    readonly table: string;
+    readonly priority: number;
+    readonly counters: boolean;
+    /** nftables_ifindex: link-local VIPs always matched by interface index. */
+    readonly ifindex?: boolean;
+  };
   /** -V / --dont-release-vrrp: leave the VIPs in place at stop. */
   readonly keepVipsOnStop: boolean;
   /** Tracking state known before start (e.g. weight-0 scripts not yet run fault the instance). */

@@ -9,10 +9,12 @@
 import type { Buffer } from 'node:buffer';
 import { type IpFamily, parseIp } from '../base/ip.js';
 import { err, ok, type Result } from '../base/result.js';
-import type { RouteConfig, RoutePrefix, RuleConfig } from '../config/model/vrrp-extras.js';
+import type { EncapConfig, RouteConfig, RoutePrefix, RuleConfig } from '../config/model/vrrp-extras.js';
 import {
+  type EncapRequest,
   FIB_RULE_INVERT,
   FR_ACT,
+  LWTUNNEL_ENCAP,
   type MetricName,
   type NexthopRequest,
   type RouteRequest,
@@ -110,8 +112,8 @@ export function routeRequestFor(
   ifindex: IfindexOf,
 ): Result<RouteRequest, string> {
   const f = r.family;
-  if (r.encap !== undefined || r.nexthops.some((nh) => nh.encap !== undefined))
-    return err('encap is not supported by keepalived-ts');
+  const encap = encapRequest(r.encap);
+  if (!encap.ok) return encap;
   const addr = (what: string, text: string | undefined): Result<Buffer | undefined, string> =>
     text === undefined ? ok(undefined) : addrBytes(f, what, text);
   const dev = (name: string | undefined): Result<number | undefined, string> => {
@@ -135,12 +137,15 @@ export function routeRequestFor(
     const i = dev(nh.dev);
     if (!gw.ok) return gw;
     if (!i.ok) return i;
+    const nhEncap = encapRequest(nh.encap);
+    if (!nhEncap.ok) return nhEncap;
     nexthops.push({
       ...(gw.value !== undefined && { gateway: gw.value }),
       ifindex: i.value ?? 0,
       hops: nh.weight === undefined ? 0 : (nh.weight - 1) & 0xff,
       flags: nh.onlink ? RTNH_F_ONLINK : 0,
       ...(nh.realms !== undefined && { flow: nh.realms }),
+      ...(nhEncap.value !== undefined && { encap: nhEncap.value }),
     });
   }
   const metrics: Partial<Record<MetricName, number>> = {};
@@ -177,6 +182,32 @@ export function routeRequestFor(
     ...(r.congctl !== undefined && { congctl: r.congctl.name }),
     features: r.featuresEcn ? RTAX_FEATURE_ECN : 0,
     nexthops,
+    ...(encap.value !== undefined && { encap: encap.value }),
+  });
+}
+
+/**
+ * `encap ip` / `encap ip6` as keepalived sends them. MPLS and ILA tunnels are refused: the
+ * kernels this was built on have neither (`ip route add ... encap mpls` answers "lwt
+ * encapsulation type not supported"), so their bytes could never be checked.
+ */
+function encapRequest(e: EncapConfig | undefined): Result<EncapRequest | undefined, string> {
+  if (e === undefined) return ok(undefined);
+  if (e.type !== 'ip' && e.type !== 'ip6') return err(`encap ${e.type} is not supported by keepalived-ts`);
+  const t = e.tunnel ?? {};
+  const fam = e.type === 'ip' ? 4 : 6;
+  const dst = t.dst === undefined ? ok(undefined) : addrBytes(fam, 'encap dst', t.dst);
+  if (!dst.ok) return dst;
+  const src = t.src === undefined ? ok(undefined) : addrBytes(fam, 'encap src', t.src);
+  if (!src.ok) return src;
+  return ok({
+    type: LWTUNNEL_ENCAP[e.type],
+    ...(t.id !== undefined && { id: BigInt(t.id) }),
+    ...(dst.value !== undefined && { dst: dst.value }),
+    ...(src.value !== undefined && { src: src.value }),
+    ...(t.tos !== undefined && { tos: t.tos }),
+    ...(t.ttl !== undefined && { ttl: t.ttl }),
+    ...(t.flags !== undefined && { flags: t.flags }),
   });
 }
 

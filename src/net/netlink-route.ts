@@ -24,6 +24,8 @@ export interface NetlinkChannel {
   /** Throws an Error with an errno `code` when the kernel refuses the datagram. */
   send(datagram: Buffer): void;
   close(): void;
+  /** The socket's netlink port id: the kernel's change notifications name it as their cause. */
+  readonly portId?: number;
 }
 export type DatagramHandler = (err: Error | null, datagrams: readonly Buffer[]) => void;
 export type OpenChannel = (onDatagrams: DatagramHandler) => NetlinkChannel;
@@ -40,7 +42,7 @@ export const openRouteSocket: OpenChannel = (onDatagrams) => {
   const s = rawsock();
   const fd = s.netlinkOpen(NETLINK_ROUTE);
   try {
-    s.netlinkBind(fd, 0);
+    const portId = s.netlinkBind(fd, 0);
     for (const option of [NETLINK_CAP_ACK, NETLINK_EXT_ACK]) {
       try {
         s.netlinkSetOption(fd, SOL_NETLINK, option, 1);
@@ -51,6 +53,7 @@ export const openRouteSocket: OpenChannel = (onDatagrams) => {
     const stop = s.netlinkStartReceive(fd, onDatagrams);
     let open = true;
     return {
+      portId,
       send: (datagram) => {
         s.netlinkSend(fd, datagram);
       },
@@ -142,6 +145,14 @@ export class NetlinkRoute {
     this.#log = opts.log ?? (() => {});
     this.#seq = (opts.firstSeq ?? Math.floor(Date.now() / 1000)) >>> 0;
     this.#channel = (opts.open ?? openRouteSocket)((e, datagrams) => this.#receive(e, datagrams));
+  }
+
+  /**
+   * The socket's port id, undefined for a channel that has none (tests): notifications the
+   * kernel sends for changes requested here carry it (keepalived skips those, so do we).
+   */
+  get portId(): number | undefined {
+    return this.#channel.portId;
   }
 
   /** Requests waiting or unanswered. */

@@ -34,7 +34,7 @@ const v6 = (address: string, ifname?: string) => ({ family: 6 as const, address,
 
 test('the IPv4 table: a vips set and drop rules in input and output at filter - 1', () => {
   const s = createTable(TABLE, 4);
-  assert.match(s, /^add table ip kt\ndelete table ip kt\ntable ip kt \{/);
+  assert.match(s, /^table ip kt \{/, 'added to, never recreated: the VMAC rules share the table');
   assert.match(s, /chain in \{ type filter hook input priority -1; policy accept; ip daddr @vips drop; \}/);
   assert.match(s, /chain out \{ type filter hook output priority -1; policy accept; ip saddr @vips drop; \}/);
   assert.match(createTable({ ...TABLE, counters: true }, 4), /@vips counter drop/);
@@ -80,4 +80,23 @@ test('an nft failure is logged, never thrown, and the queue goes on', async () =
   await fw.block([v4('192.0.2.2')]);
   assert.equal(scripts.length, 2);
   assert.deepEqual(logs, ['nftables: setting firewall drop rule failed: Error: boom']);
+});
+
+test('link-local VIPs matched by name get vips_link_local_name, made when the first one comes', async () => {
+  const { fw, scripts } = recorder();
+  await fw.block([{ ...v6('fe80::1', 'eth0'), byName: true }, v6('fe80::2', 'eth0')]);
+  const s = scripts[0] ?? '';
+  const name = s.indexOf('add set ip6 kt vips_link_local_name { type ipv6_addr . ifname; }');
+  const index = s.indexOf('add set ip6 kt vips_link_local { type ipv6_addr . iface_index; }');
+  assert.ok(name >= 0 && index > name, 'the name set first: its VIP came first');
+  assert.match(s, /add rule ip6 kt in_link_local ip6 daddr \. iifname @vips_link_local_name drop/);
+  assert.match(s, /add rule ip6 kt out_link_local ip6 saddr \. oifname @vips_link_local_name drop/);
+  assert.match(
+    s,
+    /add element ip6 kt vips_link_local \{ fe80::2 \. "eth0" \}\nadd element ip6 kt vips_link_local_name \{ fe80::1 \. "eth0" \}/,
+  );
+  await fw.block([{ ...v6('fe80::3', 'eth0'), byName: true }]);
+  assert.doesNotMatch(scripts[1] ?? '', /add set/, 'each set once');
+  await fw.unblock([{ ...v6('fe80::1', 'eth0'), byName: true }]);
+  assert.equal(scripts[2], 'delete element ip6 kt vips_link_local_name { fe80::1 . "eth0" }\n');
 });

@@ -41,14 +41,16 @@ export interface NftFirewallOptions {
   readonly run?: NftRunner;
 }
 
-const keyOf = (v: NftVip): string => (isLinkLocal(v) ? `${v.address}%${v.ifname ?? ''}` : v.address);
+const keyOf = (v: NftVip): string =>
+  isLinkLocal(v) ? `${v.address}%${v.ifname ?? ''}${v.byName ? '/name' : ''}` : v.address;
 
 export class NftFirewall {
   readonly #table: NftTableSpec;
   readonly #log: (text: string) => void;
   readonly #run: NftRunner;
   readonly #created = new Set<IpFamily>();
-  #linkLocal = false;
+  /** Which link-local sets exist: by interface index (false), by name (true). */
+  readonly #linkLocal = new Set<boolean>();
   /** VIP key to how many instances block it. */
   readonly #held = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
@@ -75,9 +77,12 @@ export class NftFirewall {
           this.#created.add(family);
         }
       }
-      if (fresh.some(isLinkLocal) && !this.#linkLocal) {
-        script += createLinkLocal(this.#table);
-        this.#linkLocal = true;
+      // Each kind of link-local set when its first VIP comes, in the VIPs' order (keepalived's).
+      for (const v of fresh.filter(isLinkLocal)) {
+        const byName = v.byName ?? false;
+        if (this.#linkLocal.has(byName)) continue;
+        script += createLinkLocal(this.#table, byName);
+        this.#linkLocal.add(byName);
       }
       script += changeElements(this.#table, 'add', fresh);
       await this.#exec(script, 'setting firewall drop rule');
@@ -115,7 +120,7 @@ export class NftFirewall {
       const script = [...this.#created].map((f) => dropTable(this.#table, f)).join('');
       this.#created.clear();
       this.#held.clear();
-      this.#linkLocal = false;
+      this.#linkLocal.clear();
       await this.#exec(script, 'removing firewall tables');
     });
   }

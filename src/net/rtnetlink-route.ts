@@ -90,6 +90,25 @@ export const RT_TABLE = { unspec: 0, main: 254 } as const;
 /** RT_SCOPE_NOWHERE: on a delete, any scope matches. */
 export const RT_SCOPE_NOWHERE = 255;
 
+/** LWTUNNEL_ENCAP_* (linux/lwtunnel.h): the lightweight tunnels keepalived-ts sends. */
+export const LWTUNNEL_ENCAP = { ip: 2, ip6: 4 } as const;
+/** RTA_ENCAP_TYPE / RTA_ENCAP. */
+const RTA_ENCAP_TYPE = 21;
+const RTA_ENCAP = 22;
+/** LWTUNNEL_IP_* and LWTUNNEL_IP6_* share ID, DST, SRC, FLAGS; IPv4 has TTL 4 / TOS 5, IPv6 HOPLIMIT 4 / TC 5. */
+const LWTUNNEL_IP = { id: 1, dst: 2, src: 3, ttl: 4, tos: 5, flags: 6 } as const;
+
+/** An `encap ip` / `encap ip6` route: ttl is IPv6's hoplimit, tos its traffic class. */
+export interface EncapRequest {
+  readonly type: (typeof LWTUNNEL_ENCAP)[keyof typeof LWTUNNEL_ENCAP];
+  readonly id?: bigint;
+  readonly dst?: Uint8Array;
+  readonly src?: Uint8Array;
+  readonly ttl?: number;
+  readonly tos?: number;
+  readonly flags?: number;
+}
+
 export interface NexthopRequest {
   readonly gateway?: Uint8Array;
   readonly ifindex: number;
@@ -97,6 +116,34 @@ export interface NexthopRequest {
   readonly hops: number;
   readonly flags: number;
   readonly flow?: number;
+  readonly encap?: EncapRequest;
+}
+
+/**
+ * RTA_ENCAP (not flagged nested, as keepalived sends it) holding the tunnel's attributes in
+ * keepalived's order (add_encap_ip / add_encap_ip6: id, dst, src, then tos and ttl for IPv4,
+ * tc and hoplimit for IPv6, flags), then RTA_ENCAP_TYPE.
+ */
+export function encodeEncap(e: EncapRequest): Buffer[] {
+  const inner: Buffer[] = [];
+  if (e.id !== undefined) {
+    const v = Buffer.alloc(8);
+    v.writeBigUInt64BE(e.id);
+    inner.push(encodeAttr(LWTUNNEL_IP.id, v));
+  }
+  if (e.dst) inner.push(encodeAttr(LWTUNNEL_IP.dst, e.dst));
+  if (e.src) inner.push(encodeAttr(LWTUNNEL_IP.src, e.src));
+  const tos = e.tos === undefined ? undefined : encodeAttr(LWTUNNEL_IP.tos, Uint8Array.of(e.tos));
+  const ttl = e.ttl === undefined ? undefined : encodeAttr(LWTUNNEL_IP.ttl, Uint8Array.of(e.ttl));
+  for (const a of [tos, ttl]) if (a) inner.push(a);
+  if (e.flags !== undefined) {
+    const v = Buffer.alloc(2);
+    writeU16(v, e.flags, 0);
+    inner.push(encodeAttr(LWTUNNEL_IP.flags, v));
+  }
+  const type = Buffer.alloc(2);
+  writeU16(type, e.type, 0);
+  return [encodeAttr(RTA_ENCAP, Buffer.concat(inner)), encodeAttr(RTA_ENCAP_TYPE, type)];
 }
 
 export interface RouteRequest {
@@ -127,6 +174,7 @@ export interface RouteRequest {
   readonly congctl?: string;
   readonly features?: number;
   readonly nexthops?: readonly NexthopRequest[];
+  readonly encap?: EncapRequest;
 }
 
 const familyByte = (f: IpFamily): number => (f === 4 ? AF_INET : AF_INET6);
@@ -169,6 +217,8 @@ export function encodeRoute(type: number, r: RouteRequest, seq: number, flags: n
   if (r.src) parts.push(encodeAttr(RTA.src, r.src));
   if (r.prefSrc) parts.push(encodeAttr(RTA.prefsrc, r.prefSrc));
   if (r.gateway) parts.push(encodeAttr(RTA.gateway, r.gateway));
+  // keepalived's netlink_route: the encapsulation after the gateway, before the interface.
+  if (r.encap !== undefined) parts.push(...encodeEncap(r.encap));
   if (r.oif !== undefined) parts.push(encodeAttrU32(RTA.oif, r.oif));
   if (r.priority !== undefined) parts.push(encodeAttrU32(RTA.priority, r.priority));
   if (r.flow !== undefined && r.flow !== 0) parts.push(encodeAttrU32(RTA.flow, r.flow));
@@ -201,6 +251,7 @@ function encodeMultipath(family: IpFamily, nhs: readonly NexthopRequest[]): Buff
     const attrs: Buffer[] = [];
     if (nh.gateway) attrs.push(encodeAttr(RTA.gateway, nh.gateway));
     if (nh.flow !== undefined && nh.flow !== 0) attrs.push(encodeAttrU32(RTA.flow, nh.flow));
+    if (nh.encap !== undefined) attrs.push(...encodeEncap(nh.encap));
     const body = Buffer.concat(attrs);
     const head = Buffer.alloc(8);
     writeU16(head, 8 + body.length, 0);

@@ -53,7 +53,8 @@ function instanceBlock(d: InstanceDump): string[] {
   );
   if (p.skipCheckAdvAddr) l.push('   Skip checking advert IP addresses');
   if (p.strict) l.push('   Enforcing strict VRRP compliance');
-  l.push(`   Using src_ip = ${p.srcAddr}`);
+  // An instance that waits for its interface has no source yet (daemon/waiting-dump.ts).
+  l.push(`   Using src_ip = ${p.srcAddr === '' ? '(none)' : p.srcAddr}`);
   if (!unicast) {
     l.push(
       p.family === 4

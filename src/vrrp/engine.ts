@@ -44,7 +44,9 @@ export type EngineEvent =
   | { readonly kind: 'stop' }
   | { readonly kind: 'priority'; readonly totalPriority: number }
   | { readonly kind: 'fault-set'; readonly reason: string }
-  | { readonly kind: 'fault-clear'; readonly reason: string };
+  | { readonly kind: 'fault-clear'; readonly reason: string }
+  /** A master's VIP, virtual route or rule was deleted by someone else (fsm.ts 'released'). */
+  | { readonly kind: 'released' };
 
 /** Offset of the VRID in a VRRP header (RFC 3768 §5.3, RFC 5798 §5.2). */
 const VRID_OFFSET = 1;

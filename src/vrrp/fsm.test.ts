@@ -390,3 +390,33 @@ test('MASTER: adverts keep their period when the timer fires late; a stall resta
   r.do({ kind: 'timer' }, late);
   assert.equal(r.last.deadlineUs, late + S);
 });
+
+test('released: a master whose VIP was deleted goes BACKUP with priority 0 and is master again after the skew', () => {
+  const r = master({ basePriority: 100 });
+  const t = 10 * S;
+  const res = r.do({ kind: 'released' }, t);
+  assert.deepEqual(kinds(res.effects), [
+    'log:(VI_1) Entering BACKUP STATE',
+    'send-advert',
+    'del-vips',
+    'notify',
+  ]);
+  assert.equal(res.effects.find((e) => e.kind === 'send-advert')?.priority, 0);
+  assert.equal(r.rt.state, 'BACKUP');
+  const skew = skewUs({ version: 2, effectivePriority: 100, masterAdverIntUs: S });
+  assert.equal(res.deadlineUs, t + skew, 'back after the skew time, not master-down');
+  const back = r.do({ kind: 'timer' }, t + skew);
+  assert.equal(r.rt.state, 'MASTER');
+  assert.ok(
+    back.effects.some((e) => e.kind === 'add-vips'),
+    'the VIPs go back',
+  );
+});
+
+test('released is ignored outside MASTER', () => {
+  const r = backup({ basePriority: 100 });
+  const before = r.last.deadlineUs;
+  const res = r.do({ kind: 'released' }, 2 * S);
+  assert.deepEqual(res.effects, []);
+  assert.equal(res.deadlineUs, before);
+});

@@ -99,7 +99,12 @@ export type VrrpInput =
   /** The instance's sync group moves its members (sync-group.ts; keepalived's vrrp_sync_*). */
   | { readonly kind: 'sync'; readonly to: 'MASTER' | 'BACKUP' | 'FAULT' }
   /** Another member of the sync group heard a lower priority: re-announce (garp_lower_prio_repeat). */
-  | { readonly kind: 'sync-lower-prio-garp' };
+  | { readonly kind: 'sync-lower-prio-garp' }
+  /**
+   * Someone else deleted one of a master's VIPs, virtual routes or rules (keepalived's
+   * set_vrrp_backup): it gives everything up and takes it back after the skew time.
+   */
+  | { readonly kind: 'released' };
 
 /**
  * What a sync group member's step needs to know of its group (keepalived's vrrp->sync): the
@@ -190,6 +195,9 @@ export function step(state: VrrpState, input: VrrpInput, nowUs: number, sync?: S
         break;
       case 'sync-lower-prio-garp':
         lowerPrioGarp(c);
+        break;
+      case 'released':
+        released(c);
         break;
       case 'start':
       case 'fault-set':
@@ -417,6 +425,20 @@ function leaveMaster(c: Ctx, advF: boolean, want: 'BACKUP' | 'FAULT'): void {
   notify(c, want);
   r.msDownTimerUs = msDown(c);
   r.sandsUs = want === 'BACKUP' ? c.now + r.msDownTimerUs : undefined;
+}
+
+/**
+ * set_vrrp_backup: BACKUP with a priority-0 advert and everything released, then master again
+ * after the skew time unless a better master speaks first ("a quick transition back to
+ * master"), which puts the deleted address or route back.
+ */
+function released(c: Ctx): void {
+  const { r } = c;
+  if (r.state !== 'MASTER') return;
+  r.wantState = 'BACKUP';
+  leaveMaster(c, true, 'BACKUP');
+  r.msDownTimerUs = skew(c);
+  r.sandsUs = c.now + r.msDownTimerUs;
 }
 
 /** vrrp_state_leave_fault. */

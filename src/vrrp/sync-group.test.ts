@@ -255,3 +255,26 @@ test('a healed split brain: the winning group re-announces every member, whoever
     assert.deepEqual([...again].sort(), ['VI_1', 'VI_2'], `offset ${offsetUs}`);
   }
 });
+
+test('a member whose VIP was deleted takes the group through BACKUP (priority 0 each) and back to MASTER', () => {
+  const l = settled();
+  l.a.notes.length = 0;
+  l.a.logs.length = 0;
+  l.a.sent.length = 0;
+  l.a.runtime.event('VI_1', { kind: 'released' });
+  assert.equal(states(l.a), 'BACKUP,BACKUP');
+  assert.deepEqual(
+    l.a.sent.filter((s) => s.priority === 0).map((s) => s.instance),
+    ['VI_1', 'VI_2'],
+  );
+  assert.ok(
+    !l.a.logs.some((t) => t.includes('Syncing instances to BACKUP')),
+    'set_vrrp_backup syncs by hand',
+  );
+  assert.deepEqual(l.a.notes, ['INSTANCE VI_1 BACKUP', 'INSTANCE VI_2 BACKUP']);
+  assert.equal(l.a.vips.size, 0);
+  l.clock.advanceBy(2_000_000);
+  assert.equal(states(l.a), 'MASTER,MASTER', 'back after the skew time, before the peer');
+  assert.equal(states(l.b), 'BACKUP,BACKUP');
+  assert.deepEqual([...l.a.vips].sort(), ['192.0.2.250', '192.0.2.251']);
+});

@@ -4,7 +4,9 @@
  *  - a member going MASTER (its master-down timer ran out, or it came out of FAULT as MASTER)
  *    takes the others to MASTER, but only once every member wants MASTER: a member whose
  *    timer runs out first is held in BACKUP ("prefer backup state to avoid thrashing");
- *  - a MASTER member going BACKUP takes the others to BACKUP (no priority-0 advert);
+ *  - a MASTER member going BACKUP takes the others to BACKUP (no priority-0 advert); one that
+ *    lost a VIP, route or rule to someone else takes the other masters with it, each with a
+ *    priority-0 advert and back after its skew time (set_vrrp_backup);
  *  - the first member down by its own trackers takes the others to FAULT (a master among them
  *    sends priority 0); they stay in FAULT until the last faulty member is up again, which
  *    then takes them to BACKUP (or MASTER);
@@ -153,6 +155,15 @@ export class SyncGroups {
     const out = [first];
     const after = i.state.runtime;
     if (!after.started || input.kind === 'start' || input.kind === 'stop') return out;
+    if (input.kind === 'released') {
+      // set_vrrp_backup: the other masters of the group give up too, each to come back after
+      // its skew time; the group is BACKUP, with no "Syncing" line and no group notify.
+      if (before.state !== 'MASTER') return out;
+      for (const o of others(g, i))
+        if (o.state.runtime.state === 'MASTER') out.push(this.#member(g, o, input, nowUs));
+      g.state = 'BACKUP';
+      return out;
+    }
     if (input.kind === 'fault-set') {
       // down_instance: the first member down takes the group down.
       if (before.faults.size === 0 && after.faults.size > 0 && !othersFaultyBefore)

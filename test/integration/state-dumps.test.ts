@@ -169,3 +169,52 @@ test('--signum names the signals as keepalived 2.2.7 does (the ones the daemon l
     assert.deepEqual(run(KEEPALIVED_TS), run(KEEPALIVED), fn);
   }
 });
+
+/** One instance's block of a keepalived.data VRRP Topology section. */
+function block(data: string, name: string): string[] {
+  const at = data.indexOf('------< VRRP Topology >------');
+  const topology = at < 0 ? '' : (data.slice(at).split('\n------<')[0] ?? '');
+  const lines = topology.split('\n');
+  const from = lines.indexOf(` VRRP Instance = ${name}`);
+  assert.ok(from >= 0, `${name} listed:\n${topology}`);
+  const to = lines.findIndex((l, i) => i > from && l.startsWith(' VRRP Instance = '));
+  return lines.slice(from, to < 0 ? undefined : to).filter((l) => l !== '');
+}
+
+test('SIGUSR1 with an instance waiting for its missing interface: listed in FAULT as keepalived (dynamic_interfaces) lists it', (t) =>
+  withLab(t, {}, async (lab) => {
+    const instance = (name: string, vrid: number, itf: string, vip: string): string =>
+      `vrrp_instance ${name} {\n  state BACKUP\n  interface ${itf}\n  virtual_router_id ${vrid}\n  version 3\n  priority 100\n  advert_int 0.2\n  virtual_ipaddress {\n    ${vip}\n  }\n}\n`;
+    const config = `global_defs {\n  dynamic_interfaces\n}\n${instance('VI_1', 51, 'eth9', '198.51.100.100/24')}${instance('VI_2', 52, 'eth0', '192.0.2.200/24')}`;
+    const blocks = new Map<string, string[]>();
+    for (const impl of ['keepalived', 'keepalived-ts'] as const) {
+      const node = await lab.addNode(impl === 'keepalived' ? 'k' : 't', {
+        ipv4: `192.0.2.${impl === 'keepalived' ? 1 : 2}/24`,
+      });
+      const tmp = node.path(`${node.name}-tmpdir`);
+      mkdirSync(tmp, { mode: 0o700 });
+      const daemon = await startKeepalived(node, config, {
+        impl,
+        label: impl,
+        extraArgs: ['-P'],
+        env: { TMPDIR: tmp },
+      });
+      await daemon.proc.waitForLine('(VI_2) Entering MASTER STATE', { timeoutMs: 5000 });
+      const data = await dump({ daemon, tmp }, 'SIGUSR1', 'keepalived.data');
+      blocks.set(impl, block(data, 'VI_1'));
+      assert.deepEqual(
+        block(data, 'VI_2').slice(0, 4),
+        [' VRRP Instance = VI_2', '   VRRP Version = 3', '   State = MASTER', '   Flags: none'],
+        `${impl}: VI_2 after VI_1, running`,
+      );
+      await daemon.stop();
+    }
+    const ours = blocks.get('keepalived-ts') ?? [];
+    t.diagnostic(`keepalived-ts:\n${ours.join('\n')}`);
+    // keepalived's lines that keepalived-ts prints (README: no wall-clock lines, fds, ...).
+    const key = (l: string): string => l.split(/ = |:/)[0] ?? l;
+    const printed = new Set(ours.map(key));
+    const theirs = (blocks.get('keepalived') ?? []).filter((l) => printed.has(key(l)));
+    assert.deepEqual(ours, theirs);
+    assert.ok(ours.includes('   State = FAULT'));
+  }));

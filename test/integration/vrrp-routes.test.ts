@@ -135,3 +135,88 @@ describe('virtual_routes and virtual_rules', () => {
       await ref2.stop();
     }));
 });
+
+function encapConfig(routes: readonly string[]): string {
+  return `vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 52
+  version 3
+  priority 100
+  advert_int 0.2
+  virtual_ipaddress {
+    192.0.2.100/24
+  }
+  virtual_routes {
+${routes.map((r) => `    ${r}`).join('\n')}
+  }
+}
+`;
+}
+
+/** The routes with their tunnels, as `ip -d route` shows them. */
+async function encapRoutes(node: LabNode): Promise<string> {
+  const out: string[] = [];
+  for (const family of ['-4', '-6'])
+    out.push(
+      (await node.run('ip', ['-d', family, 'route', 'show', 'table', 'all', 'proto', 'keepalived'])).trim(),
+    );
+  return out.join('\n---\n');
+}
+
+describe('virtual_routes with encap', () => {
+  test('encap ip / ip6: the routes keepalived 2.2.7 installs, and the tunnels it leaves out', (t) =>
+    withLab(t, {}, async (lab) => {
+      const both = [
+        '198.51.100.0/24 dev eth0 encap ip id 200 dst 203.0.113.5 src 192.0.2.1 tos 0x10 ttl 64 flags 1',
+        '2001:db8:6::/64 dev eth0 encap ip6 dst 2001:db8::9',
+        '198.51.100.128/25 via 192.0.2.254 encap ip dst 203.0.113.6',
+      ];
+      const seen = new Map<Implementation, string>();
+      for (const impl of ['keepalived', 'keepalived-ts'] as const) {
+        const a = await addNode(lab, impl === 'keepalived' ? 'k' : 't', impl === 'keepalived' ? 1 : 2);
+        const r = await startRouter(a, impl, encapConfig(both));
+        await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 5000 });
+        await pollUntil(async () => (await encapRoutes(a)).includes('2001:db8:6::/64'), {
+          what: `${impl}'s routes`,
+          timeoutMs: 3000,
+          intervalMs: 20,
+        });
+        seen.set(impl, await encapRoutes(a));
+        assert.equal((await r.stop()).code, 0);
+        assert.equal(await encapRoutes(a), '\n---\n', `${impl} removes them`);
+      }
+      t.diagnostic(`keepalived installs:\n${seen.get('keepalived')}`);
+      assert.match(
+        seen.get('keepalived') ?? '',
+        /encap ip id 200 src 192\.0\.2\.1 dst 203\.0\.113\.5 ttl 64 tos 16/,
+      );
+      assert.equal(seen.get('keepalived-ts'), seen.get('keepalived'));
+
+      // keepalived 2.2.7 sends these two without their tunnel (README, deliberate differences).
+      const b = await addNode(lab, 'u', 3);
+      const r = await startRouter(
+        b,
+        'keepalived-ts',
+        encapConfig([
+          '2001:db8:5::/64 dev eth0 encap ip6 id 300 dst 2001:db8::9 src 2001:db8::1 tc 0x20 hoplimit 32 flags 1',
+          '203.0.113.0/24 nexthop via 192.0.2.254 dev eth0 encap ip id 5 dst 198.51.100.9 nexthop via 192.0.2.253 dev eth0',
+        ]),
+      );
+      await r.proc.waitForLine('Entering MASTER STATE', { timeoutMs: 5000 });
+      await pollUntil(async () => (await encapRoutes(b)).includes('2001:db8:5::/64'), {
+        what: 'the routes',
+        timeoutMs: 3000,
+        intervalMs: 20,
+      });
+      const got = await encapRoutes(b);
+      t.diagnostic(got);
+      assert.match(
+        got,
+        /2001:db8:5::\/64 +encap ip6 id 300 src 2001:db8::1 dst 2001:db8::9 hoplimit 32 tc 32/,
+      );
+      assert.match(got, /nexthop +encap ip id 5 src 0\.0\.0\.0 dst 198\.51\.100\.9 .*via 192\.0\.2\.254/);
+      assert.equal((await r.stop()).code, 0);
+      assert.equal(await encapRoutes(b), '\n---\n', 'removed at stop');
+    }));
+});

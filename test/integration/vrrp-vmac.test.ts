@@ -245,12 +245,12 @@ describe('use_vmac, keepalived-ts alone', { skip: NEEDS_ROOT }, () => {
       assert.ok(await a.hasAddress(VIP[4], `vrrp.${VRID}`));
       assert.equal(lastLoggedState(second), 'MASTER');
 
-      assert.match(await a.run('nft', ['list', 'tables']), /table ip keepalived_ts/);
+      assert.match(await a.run('nft', ['list', 'tables']), /table ip keepalived\b/);
       await second.stop();
       assert.equal(await vmacOf(a), undefined);
       assert.doesNotMatch(
         await a.run('nft', ['list', 'tables']),
-        /keepalived_ts/,
+        /table ip keepalived\b/,
         'the nft rules go at stop',
       );
       assert.ok(dump.lines.length > 0);

@@ -2,7 +2,7 @@
  * `encap TYPE ...` of a route or nexthop (keepalived vrrp_iproute.c parse_encap): ip, ip6,
  * mpls and ila lightweight tunnels. keepalived keeps the route whatever happens here.
  */
-import type { EncapConfig } from '../model/vrrp-extras.js';
+import type { EncapConfig, EncapTunnel } from '../model/vrrp-extras.js';
 import type { ParseContext, Words } from '../parser.js';
 import { parseIpAddress } from './vrrp-address.js';
 import { findRtEntry, getU64, getUnsigned, isAddr64, isMplsAddress } from './vrrp-route-tables.js';
@@ -40,48 +40,58 @@ export function encapWords(ctx: ParseContext, v: Words, iRef: { i: number }): En
     let haveDst = false;
     let haveId = false;
     let ok = true;
+    const tunnel: { -readonly [K in keyof EncapTunnel]: EncapTunnel[K] } = {};
     while (ok && iRef.i + 1 < v.length) {
       const s = v.at(iRef.i);
       const s1 = v.at(iRef.i + 1);
       if (s === 'id') {
-        ok =
-          getU64(
-            ctx,
-            s1,
-            type === 'ip' ? 'encap id %s value is invalid' : 'id %s value invalid for IPv6 encapsulation',
-          ) !== undefined;
+        const id = getU64(
+          ctx,
+          s1,
+          type === 'ip' ? 'encap id %s value is invalid' : 'id %s value invalid for IPv6 encapsulation',
+        );
+        ok = id !== undefined;
+        if (id !== undefined) tunnel.id = id.toString();
         haveId ||= ok;
       } else if (s === 'dst' || s === 'src') {
         const a = parseIpAddress(ctx, s1, false);
         if (!a) ok = !!fail(`Invalid encap ${type} ${s} ${s1}`);
         else if (a.family !== fam)
           ok = !!fail(`${fam === 4 ? 'IPv6' : 'IPv4'} address ${s1} not valid for ${type} encapsulation`);
-        else if (s === 'dst') haveDst = true;
+        else if (s === 'dst') {
+          haveDst = true;
+          tunnel.dst = a.address;
+        } else tunnel.src = a.address;
       } else if ((type === 'ip' && s === 'tos') || (type === 'ip6' && s === 'tc')) {
-        if (findRtEntry(ctx, 'rt_dsfield', s1) === undefined)
+        const tos = findRtEntry(ctx, 'rt_dsfield', s1);
+        if (tos !== undefined) tunnel.tos = tos;
+        else
           ok = !!fail(
             type === 'ip'
               ? `dsfield ${s1} not valid for ip encapsulation`
               : `tc value ${s} is invalid for ip6 encapsulation`,
           );
       } else if ((type === 'ip' && s === 'ttl') || (type === 'ip6' && s === 'hoplimit')) {
-        ok =
-          getUnsigned(
-            ctx,
-            s1,
-            255,
-            type === 'ip'
-              ? 'ttl %s is not valid for ip encapsulation'
-              : 'Invalid hoplimit %s specified for ip6 encapsulation',
-          ) !== undefined;
+        const ttl = getUnsigned(
+          ctx,
+          s1,
+          255,
+          type === 'ip'
+            ? 'ttl %s is not valid for ip encapsulation'
+            : 'Invalid hoplimit %s specified for ip6 encapsulation',
+        );
+        ok = ttl !== undefined;
+        if (ttl !== undefined) tunnel.ttl = ttl;
       } else if (s === 'flags') {
-        ok = getUnsigned(ctx, s1, 65535, `flags %s is not valid for ${type} encapsulation`) !== undefined;
+        const flags = getUnsigned(ctx, s1, 65535, `flags %s is not valid for ${type} encapsulation`);
+        ok = flags !== undefined;
+        if (flags !== undefined) tunnel.flags = flags;
       } else break;
       if (ok) iRef.i += 2;
     }
     // keepalived tests the IPv4 dst field for both (an ip6 dst shares its place).
     if (ok && !haveDst && !haveId) fail(`address or id missing for ${type} encapsulation`);
-    else if (ok) result = { type, words: v.words.slice(start, iRef.i) };
+    else if (ok) result = { type, words: v.words.slice(start, iRef.i), tunnel };
   } else {
     ctx.report('general-error', `Unknown encap type - ${type}`);
     return undefined;

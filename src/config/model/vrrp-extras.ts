@@ -133,6 +133,17 @@ export interface EncapConfig {
   readonly type: 'ip' | 'ip6' | 'mpls' | 'ila';
   /** The words that describe it, as given. */
   readonly words: readonly string[];
+  /** ip / ip6: the values read (tos is ip6's tc, ttl its hoplimit); id as a decimal string. */
+  readonly tunnel?: EncapTunnel;
+}
+
+export interface EncapTunnel {
+  readonly id?: string;
+  readonly dst?: string;
+  readonly src?: string;
+  readonly tos?: number;
+  readonly ttl?: number;
+  readonly flags?: number;
 }
 
 /** `METRIC [lock] VALUE`: the metric values (RTAX_*) a route may set. */
