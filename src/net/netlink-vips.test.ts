@@ -198,6 +198,29 @@ describe('NetlinkVipManager', () => {
     route.close();
   });
 
+  test('a VIP that cannot be encoded is refused after addVips() returns, the others go in', async () => {
+    const kernel = new FakeRtnetlink();
+    const refused: string[] = [];
+    const logs: string[] = [];
+    const route = new NetlinkRoute({ open: kernel.open, firstSeq: 0 });
+    const vips = new NetlinkVipManager({
+      route,
+      log: (t) => logs.push(t),
+      resolve: (_i, v) => (v === 'bad' ? { ...detail('192.0.2.9'), label: 'eth0:much-too-long' } : detail(v)),
+      onRefused: (_i, v) => refused.push(v),
+    });
+    vips.addVips('VI_1', effect(['192.0.2.1', 'bad', '192.0.2.2']));
+    assert.deepEqual(refused, [], 'not while the core is still applying its effects');
+    await vips.flush();
+    assert.deepEqual(refused, ['bad']);
+    assert.equal(kernel.addrs.length, 2);
+    assert.match(
+      logs[0] ?? '',
+      /^Netlink: not \(VI_1\) adding 192\.0\.2\.9 .*label .* is longer than 15 bytes$/,
+    );
+    route.close();
+  });
+
   test('the encoded batch is reused while the VIPs resolve the same, and follows a reload', async () => {
     const kernel = new FakeRtnetlink();
     const route = new NetlinkRoute({ open: kernel.open, firstSeq: 0 });

@@ -220,7 +220,8 @@ export class NetlinkVipManager implements VipManager {
     for (const { vip, detail, reason } of batch.invalid) {
       this.#log(`Netlink: not ${context(detail)}: ${reason}`);
       outcomes.push('failed');
-      onFailed?.(vip);
+      // Never from inside the caller's addVips: the core is still applying its effects.
+      if (onFailed !== undefined) queueMicrotask(() => onFailed(vip));
     }
     if (batch.items.length === 0) return outcomes;
     this.#outstanding++;
