@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { describe, test } from 'node:test';
 import { parseIp } from '../base/ip.js';
@@ -100,6 +101,67 @@ describe('NetlinkRoute', () => {
     await assert.rejects(bad, TypeError);
     assert.equal((await good).errno, 0);
     route.close();
+  });
+
+  test('requestBatch() sends many requests in few datagrams, with an answer for each', async () => {
+    const { kernel, route } = setup({ maxInFlight: 1024 });
+    kernel.addrs.length = 0;
+    const reqs = Array.from({ length: 300 }, (_, i) => v4(`192.0.2.${i % 250}`, i < 250 ? 2 : 99));
+    const messages = Buffer.concat(reqs.map((r) => encodeNewAddr(r, 0)));
+    const r = await route.requestBatch(messages);
+    // 250 adds, then 50 on an interface that does not exist: the kernel's errno, message by message.
+    assert.deepEqual([...r.errnos], [...Array(250).fill(0), ...Array(50).fill(E.ENODEV)]);
+    assert.deepEqual([...r.seqs.subarray(0, 3)], [101, 102, 103]);
+    assert.equal(kernel.addrs.length, 250);
+    assert.ok(kernel.datagrams <= 2, `${kernel.datagrams} datagrams`);
+    assert.deepEqual(
+      kernel.received.map((m) => m.seq),
+      [...r.seqs],
+    );
+    // The same bytes again, with fresh sequence numbers: every add now finds its address.
+    const again = await route.requestBatch(messages);
+    assert.equal(again.seqs[0], 401);
+    assert.ok(again.errnos.subarray(0, 250).every((e) => e === E.EEXIST));
+    assert.equal(route.pending, 0);
+    route.close();
+  });
+
+  test('a batch keeps to the window, and single requests queue behind it in order', async () => {
+    const { kernel, route } = setup({ maxInFlight: 7 });
+    const messages = Buffer.concat(
+      Array.from({ length: 40 }, (_, i) => encodeNewAddr(v4(`192.0.2.${i}`), 0)),
+    );
+    const batch = route.requestBatch(messages);
+    const after = route.request((seq) => encodeDelAddr(v4('192.0.2.0'), seq));
+    const r = await batch;
+    assert.ok(r.errnos.every((e) => e === 0));
+    assert.deepEqual(await after, { seq: 141, errno: 0 });
+    assert.equal(kernel.maxUnanswered, 7);
+    assert.equal(kernel.addrs.length, 39);
+    route.close();
+  });
+
+  test('a batch: lost answers time out one by one, a failed send fails its datagram', async () => {
+    const { kernel, route } = setup({ timeoutMs: 20 });
+    kernel.silent = true;
+    const lost = await route.requestBatch(Buffer.concat([encodeNewAddr(v4('192.0.2.1'), 0)]));
+    assert.deepEqual([...lost.errnos], [-1]);
+    assert.equal(lost.errors.get(0)?.code, 'ERR_NETLINK_TIMEOUT');
+    assert.match(lost.errors.get(0)?.message ?? '', /no answer to RTM_NEWADDR\(20\) seq=101 within 20 ms/);
+    kernel.silent = false;
+    kernel.sendError = Object.assign(new Error('sendto(AF_NETLINK): No buffer space available'), {
+      code: 'ENOBUFS',
+    });
+    const refused = await route.requestBatch(
+      Buffer.concat([encodeNewAddr(v4('192.0.2.1'), 0), encodeNewAddr(v4('192.0.2.2'), 0)]),
+    );
+    assert.deepEqual([...refused.errnos], [-1, -1]);
+    assert.equal(refused.errors.get(1)?.errno, E.ENOBUFS);
+    kernel.sendError = undefined;
+    kernel.silent = true;
+    const closing = route.requestBatch(encodeNewAddr(v4('192.0.2.3'), 0));
+    route.close();
+    assert.equal((await closing).errors.get(0)?.code, 'ERR_NETLINK_CLOSED');
   });
 
   test('a dump gathers its parts over several datagrams up to NLMSG_DONE', async () => {

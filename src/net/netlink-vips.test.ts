@@ -170,6 +170,89 @@ describe('NetlinkVipManager', () => {
     route.close();
   });
 
+  test("an instance's VIPs go to the kernel in one datagram, each with its own answer", async () => {
+    const kernel = new FakeRtnetlink();
+    const refused: string[] = [];
+    const logs: string[] = [];
+    const route = new NetlinkRoute({ open: kernel.open, firstSeq: 0, maxInFlight: 1024 });
+    const vips = new NetlinkVipManager({
+      route,
+      log: (t) => logs.push(t),
+      resolve: (_i, v) => detail(v),
+      onRefused: (_i, v) => refused.push(v),
+    });
+    const texts = Array.from({ length: 1000 }, (_, i) => `2001:db8:1::${(i + 1).toString(16)}`);
+    kernel.failures.push(0, 0, 22); // the third is refused, the rest go in
+    vips.addVips('VI_1', effect(texts));
+    await vips.flush();
+    assert.equal(kernel.datagrams, 1);
+    assert.equal(kernel.addrs.length, 997); // the two "failures" of 0 stand in for the kernel's acks
+    assert.deepEqual(refused, ['2001:db8:1::3']);
+    assert.deepEqual(logs, [
+      'Netlink: error: Invalid argument(22), type=RTM_NEWADDR(20), seq=3, pid=0 - (VI_1) adding 2001:db8:1::3 dev eth0 scope global',
+    ]);
+    vips.delVips('VI_1', { ...effect(texts), kind: 'del-vips' });
+    await vips.flush();
+    assert.equal(kernel.addrs.length, 0);
+    assert.equal(kernel.datagrams, 2);
+    route.close();
+  });
+
+  test('a VIP that cannot be encoded is refused after addVips() returns, the others go in', async () => {
+    const kernel = new FakeRtnetlink();
+    const refused: string[] = [];
+    const logs: string[] = [];
+    const route = new NetlinkRoute({ open: kernel.open, firstSeq: 0 });
+    const vips = new NetlinkVipManager({
+      route,
+      log: (t) => logs.push(t),
+      resolve: (_i, v) => (v === 'bad' ? { ...detail('192.0.2.9'), label: 'eth0:much-too-long' } : detail(v)),
+      onRefused: (_i, v) => refused.push(v),
+    });
+    vips.addVips('VI_1', effect(['192.0.2.1', 'bad', '192.0.2.2']));
+    assert.deepEqual(refused, [], 'not while the core is still applying its effects');
+    await vips.flush();
+    assert.deepEqual(refused, ['bad']);
+    assert.equal(kernel.addrs.length, 2);
+    assert.match(
+      logs[0] ?? '',
+      /^Netlink: not \(VI_1\) adding 192\.0\.2\.9 .*label .* is longer than 15 bytes$/,
+    );
+    route.close();
+  });
+
+  test('the encoded batch is reused while the VIPs resolve the same, and follows a reload', async () => {
+    const kernel = new FakeRtnetlink();
+    const route = new NetlinkRoute({ open: kernel.open, firstSeq: 0 });
+    let table = new Map([['192.0.2.1', detail('192.0.2.1/24')]]);
+    let resolved = 0;
+    const vips = new NetlinkVipManager({
+      route,
+      log: () => {},
+      resolve: (_i, v) => {
+        resolved++;
+        return table.get(v);
+      },
+    });
+    const e = effect(['192.0.2.1']);
+    const prefixes = () => kernel.addrs.map((a) => a.prefixLen);
+    vips.addVips('VI_1', e);
+    vips.delVips('VI_1', { ...e, kind: 'del-vips' });
+    vips.addVips('VI_1', e);
+    await vips.flush();
+    assert.deepEqual(prefixes(), [24]);
+    assert.equal(resolved, 3, 'resolved at every use, so a change is never missed');
+    // A reload: the same text now means a /25.
+    table = new Map([['192.0.2.1', detail('192.0.2.1/25')]]);
+    vips.delVips('VI_1', { ...e, kind: 'del-vips' });
+    await vips.flush();
+    assert.deepEqual(prefixes(), [24], 'the kernel matches on the prefix: the /25 is not there');
+    vips.addVips('VI_1', e);
+    await vips.flush();
+    assert.deepEqual(prefixes(), [24, 25]);
+    route.close();
+  });
+
   test('after close() nothing is sent, a shared route stays open', async () => {
     const { vips, logs, kernel, route } = setup();
     vips.close();

@@ -58,6 +58,8 @@ export class FakeRtnetlink {
   ];
   /** Every request received, in order. */
   readonly received: NlMessage[] = [];
+  /** Datagrams received (sendmsg calls): several requests may share one. */
+  datagrams = 0;
   /** Take requests but never answer (a lost reply). */
   silent = false;
   /** Answer the next requests with these errnos instead of acting, one each. */
@@ -81,6 +83,7 @@ export class FakeRtnetlink {
     return {
       send: (datagram) => {
         if (this.sendError) throw this.sendError;
+        this.datagrams++;
         for (const m of splitMessages(datagram).messages) this.#handle(m);
       },
       close: () => {
