@@ -56,17 +56,10 @@ const PLAIN_RUN = 4096;
 
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
-/** A growable column of 32-bit integers, one entry per line. */
-class IntColumn {
-  data = new Int32Array(BLOCK);
-  push(length: number, v: number): void {
-    if (length === this.data.length) {
-      const grown = new Int32Array(length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[length] = v;
-  }
+/** Where a line is: its file, and the text of that file for lines kept as positions. */
+interface Place {
+  readonly path: string;
+  readonly text: string;
 }
 
 /**
@@ -80,58 +73,50 @@ class IntColumn {
 class CachedLines implements LineSource {
   private readonly blocks: string[][] = [];
   private block: string[] = [];
+  private texts = 0;
   private length = 0;
-  /** Per line: where it is (an index into files), its number there, and for a line of a
-   * plain file its start and end in that file's text (source -1: its text is in blocks). */
-  private readonly fileOf = new IntColumn();
-  private readonly lineNos = new IntColumn();
-  private readonly source = new IntColumn();
-  private readonly starts = new IntColumn();
-  private readonly ends = new IntColumn();
-  private readonly files: string[] = [];
-  private readonly sources: string[] = [];
+  /**
+   * Four numbers per line: its place (an index into places), then its start and end in the
+   * place's text, or -1 - (the index of its text in blocks) and 0; then its line number.
+   */
+  private meta = new Int32Array(4 * BLOCK);
+  private readonly places: Place[] = [];
+  /** The place of the line read last. */
+  private place = -1;
   private done = false;
-  /** The file of the line read last, and its text when a plain run came from it. */
-  private lastFile = '';
-  private lastFileIndex = -1;
-  private lastSource = '';
-  private lastSourceIndex = -1;
   private readonly emit = (start: number, end: number, lineNo: number): void => {
-    const n = this.length;
-    this.storeText('');
-    this.lineNos.push(n, lineNo);
-    this.fileOf.push(n, this.lastFileIndex);
-    this.source.push(n, this.lastSourceIndex);
-    this.starts.push(n, start);
-    this.ends.push(n, end);
-    this.length = n + 1;
+    this.add(this.place, start, end, lineNo);
   };
   constructor(private readonly reader: ConfigReader) {}
 
-  private storeText(t: string): void {
-    if (this.block.length === BLOCK) this.block = [];
-    if (this.block.length === 0) this.blocks.push(this.block);
-    this.block.push(t);
+  private add(place: number, a: number, b: number, lineNo: number): void {
+    const o = this.length * 4;
+    if (o === this.meta.length) {
+      const grown = new Int32Array(o * 2);
+      grown.set(this.meta);
+      this.meta = grown;
+    }
+    const m = this.meta;
+    m[o] = place;
+    m[o + 1] = a;
+    m[o + 2] = b;
+    m[o + 3] = lineNo;
+    this.length++;
   }
 
-  private fileIndex(path: string): number {
-    if (path !== this.lastFile || this.lastFileIndex < 0) {
-      this.lastFile = path;
-      this.lastFileIndex = this.files.indexOf(path);
-      if (this.lastFileIndex < 0) this.lastFileIndex = this.files.push(path) - 1;
+  private placeOf(path: string, text: string): number {
+    const last = this.places[this.place];
+    if (last?.path !== path || last.text !== text) {
+      this.place = this.places.findIndex((p) => p.path === path && p.text === text);
+      if (this.place < 0) this.place = this.places.push({ path, text }) - 1;
     }
-    return this.lastFileIndex;
+    return this.place;
   }
 
   /** Reads more lines: a plain run when the reader is at one, else one line. */
   private readMore(): void {
-    const src = this.reader.plainSource();
-    if (src !== this.lastSource) {
-      this.lastSource = src;
-      this.lastSourceIndex = this.sources.push(src) - 1;
-    }
     const path = this.reader.plainFile();
-    if (path !== undefined) this.fileIndex(path);
+    if (path !== undefined) this.placeOf(path, this.reader.plainSource());
     if (this.reader.readPlainLines(this.emit, PLAIN_RUN) > 0) return;
     const t = this.reader.readText();
     if (t === null) {
@@ -139,37 +124,40 @@ class CachedLines implements LineSource {
       this.reader.finish();
       return;
     }
-    const n = this.length;
-    this.storeText(t);
-    this.lineNos.push(n, this.reader.lineNo);
-    this.fileOf.push(n, this.fileIndex(this.reader.lineFile));
-    this.source.push(n, -1);
-    this.starts.push(n, 0);
-    this.ends.push(n, 0);
-    this.length = n + 1;
+    if (this.block.length === BLOCK) this.block = [];
+    if (this.block.length === 0) this.blocks.push(this.block);
+    this.block.push(t);
+    this.add(this.placeOf(this.reader.lineFile, ''), -1 - this.texts++, 0, this.reader.lineNo);
+  }
+
+  /** The text of line `index` when it is kept as a string. */
+  private stored(index: number): string | undefined {
+    const a = this.meta[index * 4 + 1] as number;
+    if (a >= 0) return undefined;
+    const t = -1 - a;
+    return (this.blocks[t >>> BLOCK_BITS] as string[])[t & (BLOCK - 1)];
   }
 
   text(index: number): string | undefined {
     while (!this.done && this.length <= index) this.readMore();
     if (index >= this.length) return undefined;
-    const s = this.source.data[index] as number;
-    return s < 0
-      ? (this.blocks[index >>> BLOCK_BITS] as string[])[index & (BLOCK - 1)]
-      : (this.sources[s] as string).slice(this.starts.data[index], this.ends.data[index]);
+    const o = index * 4;
+    const m = this.meta;
+    const a = m[o + 1] as number;
+    if (a < 0) return this.stored(index);
+    return (this.places[m[o] as number] as Place).text.slice(a, m[o + 2]);
   }
   words(index: number, onQuoteError: QuoteError): string[] | undefined | null {
     while (!this.done && this.length <= index) this.readMore();
     if (index >= this.length) return null;
-    const s = this.source.data[index] as number;
-    if (s < 0) {
-      const t = (this.blocks[index >>> BLOCK_BITS] as string[])[index & (BLOCK - 1)] as string;
-      return splitWords(t, onQuoteError);
-    }
+    const o = index * 4;
+    const m = this.meta;
+    let i = m[o + 1] as number;
+    if (i < 0) return splitWords(this.stored(index) as string, onQuoteError);
     // A plain file's line has no quote: its words are the runs of non-blanks.
-    const text = this.sources[s] as string;
-    const end = this.ends.data[index] as number;
+    const text = (this.places[m[o] as number] as Place).text;
+    const end = m[o + 2] as number;
     let words: string[] | undefined;
-    let i = this.starts.data[index] as number;
     while (i < end) {
       let c = text.charCodeAt(i);
       if (c === 32 || (c >= 9 && c <= 13)) {
@@ -189,18 +177,19 @@ class CachedLines implements LineSource {
   skipKind(index: number): number {
     while (!this.done && this.length <= index) this.readMore();
     if (index >= this.length) return SKIP_END;
-    const s = this.source.data[index] as number;
-    if (s < 0) return skipKindOf((this.blocks[index >>> BLOCK_BITS] as string[])[index & (BLOCK - 1)]);
+    const o = index * 4;
+    const m = this.meta;
+    const start = m[o + 1] as number;
+    if (start < 0) return skipKindOf(this.stored(index));
     // A plain file's line is a brace alone or has none, and no quote.
-    const start = this.starts.data[index] as number;
-    if (this.ends.data[index] !== start + 1) return SKIP_PLAIN;
-    const c = (this.sources[s] as string).charCodeAt(start);
+    if (m[o + 2] !== start + 1) return SKIP_PLAIN;
+    const c = (this.places[m[o] as number] as Place).text.charCodeAt(start);
     return c === 123 ? SKIP_OPEN : c === 125 ? SKIP_CLOSE : SKIP_PLAIN;
   }
   loc(index: number): SourceLoc {
     return {
-      file: this.files[this.fileOf.data[index] as number] as string,
-      line: this.lineNos.data[index] as number,
+      file: (this.places[this.meta[index * 4] as number] as Place).path,
+      line: this.meta[index * 4 + 3] as number,
     };
   }
   private readonly skipped = new Map<number, number>();
