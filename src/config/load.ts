@@ -38,10 +38,16 @@ export interface LoadOptions {
   readonly allConfig?: boolean;
   /** `-t`: keepalived's stricter number checks. */
   readonly testMode?: boolean;
+  /**
+   * false: check only, build no model (`-t` alone prints diagnostics and an exit status; the
+   * model of a large config is most of what its reading allocates). Building reports nothing,
+   * so the diagnostics are the same (load.model.test.ts).
+   */
+  readonly model?: boolean;
 }
 
 export interface LoadResult {
-  /** Undefined when no configuration file could be read at all. */
+  /** Undefined when no configuration file could be read at all, or with `model: false`. */
   readonly config: KeepalivedConfig | undefined;
   readonly diagnostics: readonly Diagnostic[];
   /** What `keepalived -t` exits with for this configuration. */
@@ -312,6 +318,14 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     }
   } catch (e) {
     if (!(e instanceof MissingParameterAbort)) throw e;
+    return {
+      config: undefined,
+      diagnostics: sink.items,
+      exitStatus: sink.exitStatus(),
+      lineCount: lines.count,
+    };
+  }
+  if (opts.model === false) {
     return {
       config: undefined,
       diagnostics: sink.items,

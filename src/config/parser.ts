@@ -24,8 +24,23 @@ export function skipKindOf(t: string | undefined): number {
   if (t === '}') return SKIP_CLOSE;
   return PLAIN_SKIP.test(t) ? SKIP_OTHER : SKIP_PLAIN;
 }
+/**
+ * A keyword as processStream() uses it. Keyword tables are object literals of several shapes
+ * (with or without sub, close, handler); reading their fields in the loop that runs for every
+ * line went through V8's slowest (megamorphic) property lookups. Entries have one shape.
+ */
+class Entry {
+  constructor(
+    readonly handler: Handler | undefined,
+    readonly sub: readonly Keyword[] | undefined,
+    readonly close: ((ctx: ParseContext) => void) | undefined,
+    /** A section of another pass: skipped. */
+    readonly inactive: boolean,
+  ) {}
+}
+
 /** Each keyword table's index by name, built once per table. */
-const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Keyword>>();
+const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Entry>>();
 
 /** keepalived runs one parse per process; each sees only its own sections as active. */
 export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
@@ -365,8 +380,12 @@ export class ParseContext implements ValueReport {
     let byName = TABLE_INDEX.get(table);
     if (!byName) {
       // keepalived scans in order, so the first keyword of a name wins.
-      byName = new Map<string, Keyword>();
-      for (const k of table) if (!byName.has(k.name)) byName.set(k.name, k);
+      byName = new Map<string, Entry>();
+      for (const k of table) {
+        if (byName.has(k.name)) continue;
+        const inactive = (k as { inactive?: true }).inactive === true;
+        byName.set(k.name, new Entry(k.handler, k.sub, k.close, inactive));
+      }
       TABLE_INDEX.set(table, byName);
     }
     for (;;) {
@@ -406,7 +425,7 @@ export class ParseContext implements ValueReport {
         this.report('unknown-keyword', `Unknown keyword '${str}'`);
         continue;
       }
-      if ((kw as { inactive?: true }).inactive) {
+      if (kw.inactive) {
         this.skipSublevel = words[words.length - 1] === '{' ? 1 : -1;
         continue;
       }

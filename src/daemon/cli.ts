@@ -124,7 +124,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
     return (import(RELOAD_PLAN) as Promise<ReloadPlanModule>).then((m) => m.runReloadPlan(o, io, readText));
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
   if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
-    const result = readConfig(o);
+    // `-t` alone needs no model (the JSON and printed forms do).
+    const result = readConfig(o, o.dumpConfigJson || o.printConfig);
     const lines = distinctDiagnostics(result.diagnostics).map((d) => `${formatDiagnostic(d)}\n`);
     if (o.configTest) {
       try {
