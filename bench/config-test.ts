@@ -2,7 +2,9 @@
  * Benchmark: `keepalived-ts -t` against `keepalived -t` on the large generated configuration,
  * in a throwaway namespace that has the config's interfaces, alternating runs (A B A B ...).
  * Prints wall time and peak RSS (GNU time's figures for the whole process), medians over the
- * runs, and the ratios. Usage: node dist/bench/config-test.js [runs]
+ * runs, and the ratios. Usage: npm run build && node dist/bench/config-test.js [runs]
+ * (`npm run build` also makes the single-file `-t` build that bin/keepalived-ts uses; after a
+ * bare `tsc -p .` it is older than the ES build and not used, and this says so.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,14 @@ writeFileSync(conf, largeConfig());
 const empty = join(dir, 'empty.conf');
 writeFileSync(empty, 'global_defs {\n}\n');
 const ns = `ktb${randomBytes(3).toString('hex')}`;
+const bundled = (() => {
+  try {
+    const bundle = statSync(join(root, 'dist/bundle/cli.js')).mtimeMs;
+    return bundle >= statSync(join(root, 'dist/src/daemon/main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
+})();
 
 interface Sample {
   wallS: number;
@@ -75,6 +85,11 @@ try {
   const fmt = (s: Sample[]) =>
     `wall median ${median(s.map((x) => x.wallS)).toFixed(2)} s (min ${Math.min(...s.map((x) => x.wallS)).toFixed(2)}, max ${Math.max(...s.map((x) => x.wallS)).toFixed(2)}), CPU median ${median(s.map((x) => x.cpuS)).toFixed(2)} s, peak RSS median ${(median(s.map((x) => x.rssKiB)) / 1024).toFixed(0)} MiB, exit ${s[0]?.status}`;
   console.log(`config: ${lines} lines, ${mb} MB; ${runs} runs each, alternating`);
+  console.log(
+    bundled
+      ? 'keepalived-ts -t runs from dist/bundle/cli.js'
+      : 'keepalived-ts -t runs the ES modules: no current dist/bundle/cli.js (run `npm run build`)',
+  );
   console.log(`keepalived-ts -t: ${fmt(a)}`);
   console.log(`keepalived -t:    ${fmt(b)}`);
   const ratios = a.map((x, i) => x.wallS / (b[i]?.wallS ?? Number.NaN));

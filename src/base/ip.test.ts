@@ -158,3 +158,26 @@ test('parsePrefix() reads A/len and takes a bare address as a host prefix', () =
   assert.deepEqual(parsePrefix('300.0.2.1/24'), { ok: false, reason: 'bad-ipv4' });
   assert.equal(parsePrefix('::/0').ok, true);
 });
+
+test('parseIpv4() accepts exactly the dotted quads of four parts 0..255 without leading zeros', () => {
+  const quad = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+  const reference = (t: string): number[] | undefined => {
+    const m = quad.exec(t);
+    const parts = m?.slice(1).map(Number);
+    return parts?.every((n) => n <= 255) ? parts : undefined;
+  };
+  const char = fc.constantFrom('0', '1', '2', '5', '9', '.', '.', 'x', ' ');
+  fc.assert(
+    fc.property(fc.array(char, { maxLength: 18 }), (cs) => {
+      const t = cs.join('');
+      const want = reference(t);
+      const got = parseIpv4(t);
+      if (want === undefined) assert.equal(got.ok, false, t);
+      else assert.deepEqual(got, { ok: true, value: Buffer.from(want) }, t);
+    }),
+    { numRuns: 5000 },
+  );
+  for (const t of ['255.255.255.255', '1.22.100.0', '10.0.0.1']) {
+    assert.deepEqual(parseIpv4(t), { ok: true, value: Buffer.from(t.split('.').map(Number)) }, t);
+  }
+});

@@ -19,8 +19,14 @@ import {
   MissingParameterAbort,
   ParseContext,
   type Pass,
+  SKIP_CLOSE,
+  SKIP_END,
+  SKIP_OPEN,
+  SKIP_PLAIN,
+  skipKindOf,
 } from './parser.js';
 import { ConfigReader, Include } from './reader.js';
+import { type QuoteError, splitWords } from './tokens.js';
 
 export interface LoadOptions {
   readonly path: string;
@@ -32,10 +38,16 @@ export interface LoadOptions {
   readonly allConfig?: boolean;
   /** `-t`: keepalived's stricter number checks. */
   readonly testMode?: boolean;
+  /**
+   * false: check only, build no model (`-t` alone prints diagnostics and an exit status; the
+   * model of a large config is most of what its reading allocates). Building reports nothing,
+   * so the diagnostics are the same (load.model.test.ts).
+   */
+  readonly model?: boolean;
 }
 
 export interface LoadResult {
-  /** Undefined when no configuration file could be read at all. */
+  /** Undefined when no configuration file could be read at all, or with `model: false`. */
   readonly config: KeepalivedConfig | undefined;
   readonly diagnostics: readonly Diagnostic[];
   /** What `keepalived -t` exits with for this configuration. */
@@ -45,45 +57,146 @@ export interface LoadResult {
 
 const BLOCK_BITS = 12;
 const BLOCK = 1 << BLOCK_BITS;
+/** Lines read at a time from a plain file's fast path. */
+const PLAIN_RUN = 4096;
 
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
+/** Where a line is: its file, and the text of that file for lines kept as positions. */
+interface Place {
+  readonly path: string;
+  readonly text: string;
+}
+
 /**
- * The logical lines as the passes read them: read once, on the first pass's demand. Texts are
- * kept in blocks of 4,096: one array of 300,000 would live in old space, and each new line's
- * text stored into it would have to be remembered by the garbage collector.
+ * The logical lines as the passes read them: read once, on the first pass's demand. A line of
+ * a plain file's fast path (reader.readPlainLines(), most lines of most generated configs) is
+ * kept as its position in the file's text and sliced again when a pass asks for it: strings
+ * kept for every line of a large config were most of what the garbage collector copied. Other
+ * lines keep their text, in blocks of 4,096 (one array of 300,000 would live in old space, and
+ * each new line's text stored into it would have to be remembered by the garbage collector).
  */
 class CachedLines implements LineSource {
   private readonly blocks: string[][] = [];
   private block: string[] = [];
+  private texts = 0;
   private length = 0;
-  private readonly files: string[] = [];
-  private readonly lineNos: number[] = [];
+  /**
+   * Four numbers per line: its place (an index into places), then its start and end in the
+   * place's text, or -1 - (the index of its text in blocks) and 0; then its line number.
+   */
+  private meta = new Int32Array(4 * BLOCK);
+  private readonly places: Place[] = [];
+  /** The place of the line read last. */
+  private place = -1;
   private done = false;
+  private readonly emit = (start: number, end: number, lineNo: number): void => {
+    this.add(this.place, start, end, lineNo);
+  };
   constructor(private readonly reader: ConfigReader) {}
-  text(index: number): string | undefined {
-    while (!this.done && this.length <= index) {
-      const t = this.reader.readText();
-      if (t !== null) {
-        if (this.block.length === BLOCK) {
-          this.block = [];
-        }
-        if (this.block.length === 0) this.blocks.push(this.block);
-        this.block.push(t);
-        this.length++;
-        this.files.push(this.reader.lineFile);
-        this.lineNos.push(this.reader.lineNo);
-      } else {
-        this.done = true;
-        this.reader.finish();
-      }
+
+  private add(place: number, a: number, b: number, lineNo: number): void {
+    const o = this.length * 4;
+    if (o === this.meta.length) {
+      const grown = new Int32Array(o * 2);
+      grown.set(this.meta);
+      this.meta = grown;
     }
-    return index < this.length
-      ? (this.blocks[index >>> BLOCK_BITS] as string[])[index & (BLOCK - 1)]
-      : undefined;
+    const m = this.meta;
+    m[o] = place;
+    m[o + 1] = a;
+    m[o + 2] = b;
+    m[o + 3] = lineNo;
+    this.length++;
+  }
+
+  private placeOf(path: string, text: string): number {
+    const last = this.places[this.place];
+    if (last?.path !== path || last.text !== text) {
+      this.place = this.places.findIndex((p) => p.path === path && p.text === text);
+      if (this.place < 0) this.place = this.places.push({ path, text }) - 1;
+    }
+    return this.place;
+  }
+
+  /** Reads more lines: a plain run when the reader is at one, else one line. */
+  private readMore(): void {
+    const path = this.reader.plainFile();
+    if (path !== undefined) this.placeOf(path, this.reader.plainSource());
+    if (this.reader.readPlainLines(this.emit, PLAIN_RUN) > 0) return;
+    const t = this.reader.readText();
+    if (t === null) {
+      this.done = true;
+      this.reader.finish();
+      return;
+    }
+    if (this.block.length === BLOCK) this.block = [];
+    if (this.block.length === 0) this.blocks.push(this.block);
+    this.block.push(t);
+    this.add(this.placeOf(this.reader.lineFile, ''), -1 - this.texts++, 0, this.reader.lineNo);
+  }
+
+  /** The text of line `index` when it is kept as a string. */
+  private stored(index: number): string | undefined {
+    const a = this.meta[index * 4 + 1] as number;
+    if (a >= 0) return undefined;
+    const t = -1 - a;
+    return (this.blocks[t >>> BLOCK_BITS] as string[])[t & (BLOCK - 1)];
+  }
+
+  text(index: number): string | undefined {
+    while (!this.done && this.length <= index) this.readMore();
+    if (index >= this.length) return undefined;
+    const o = index * 4;
+    const m = this.meta;
+    const a = m[o + 1] as number;
+    if (a < 0) return this.stored(index);
+    return (this.places[m[o] as number] as Place).text.slice(a, m[o + 2]);
+  }
+  words(index: number, onQuoteError: QuoteError): string[] | undefined | null {
+    while (!this.done && this.length <= index) this.readMore();
+    if (index >= this.length) return null;
+    const o = index * 4;
+    const m = this.meta;
+    let i = m[o + 1] as number;
+    if (i < 0) return splitWords(this.stored(index) as string, onQuoteError);
+    // A plain file's line has no quote: its words are the runs of non-blanks.
+    const text = (this.places[m[o] as number] as Place).text;
+    const end = m[o + 2] as number;
+    let words: string[] | undefined;
+    while (i < end) {
+      let c = text.charCodeAt(i);
+      if (c === 32 || (c >= 9 && c <= 13)) {
+        i++;
+        continue;
+      }
+      const w = i;
+      for (i++; i < end; i++) {
+        c = text.charCodeAt(i);
+        if (c === 32 || (c >= 9 && c <= 13)) break;
+      }
+      if (words) words.push(text.slice(w, i));
+      else words = [text.slice(w, i)];
+    }
+    return words;
+  }
+  skipKind(index: number): number {
+    while (!this.done && this.length <= index) this.readMore();
+    if (index >= this.length) return SKIP_END;
+    const o = index * 4;
+    const m = this.meta;
+    const start = m[o + 1] as number;
+    if (start < 0) return skipKindOf(this.stored(index));
+    // A plain file's line is a brace alone or has none, and no quote.
+    if (m[o + 2] !== start + 1) return SKIP_PLAIN;
+    const c = (this.places[m[o] as number] as Place).text.charCodeAt(start);
+    return c === 123 ? SKIP_OPEN : c === 125 ? SKIP_CLOSE : SKIP_PLAIN;
   }
   loc(index: number): SourceLoc {
-    return { file: this.files[index] as string, line: this.lineNos[index] as number };
+    return {
+      file: (this.places[this.meta[index * 4] as number] as Place).path,
+      line: this.meta[index * 4 + 3] as number,
+    };
   }
   private readonly skipped = new Map<number, number>();
   skippedBlockEnd(start: number): number | undefined {
@@ -205,6 +318,14 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     }
   } catch (e) {
     if (!(e instanceof MissingParameterAbort)) throw e;
+    return {
+      config: undefined,
+      diagnostics: sink.items,
+      exitStatus: sink.exitStatus(),
+      lineCount: lines.count,
+    };
+  }
+  if (opts.model === false) {
     return {
       config: undefined,
       diagnostics: sink.items,

@@ -10,8 +10,37 @@ import type { ValueReport } from './values.js';
 
 /** `{`, `}` or `"`: what can change a skipped block's level. */
 const PLAIN_SKIP = /[{}"]/;
+
+export const SKIP_END = 0;
+export const SKIP_OPEN = 1;
+export const SKIP_CLOSE = 2;
+export const SKIP_PLAIN = 3;
+export const SKIP_OTHER = 4;
+
+/** LineSource.skipKind() of a line's text. */
+export function skipKindOf(t: string | undefined): number {
+  if (t === undefined) return SKIP_END;
+  if (t === '{') return SKIP_OPEN;
+  if (t === '}') return SKIP_CLOSE;
+  return PLAIN_SKIP.test(t) ? SKIP_OTHER : SKIP_PLAIN;
+}
+/**
+ * A keyword as processStream() uses it. Keyword tables are object literals of several shapes
+ * (with or without sub, close, handler); reading their fields in the loop that runs for every
+ * line went through V8's slowest (megamorphic) property lookups. Entries have one shape.
+ */
+class Entry {
+  constructor(
+    readonly handler: Handler | undefined,
+    readonly sub: readonly Keyword[] | undefined,
+    readonly close: ((ctx: ParseContext) => void) | undefined,
+    /** A section of another pass: skipped. */
+    readonly inactive: boolean,
+  ) {}
+}
+
 /** Each keyword table's index by name, built once per table. */
-const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Keyword>>();
+const TABLE_INDEX = new WeakMap<readonly Keyword[], Map<string, Entry>>();
 
 /** keepalived runs one parse per process; each sees only its own sections as active. */
 export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
@@ -35,10 +64,16 @@ export class MissingParameterAbort extends Error {
 export class Words {
   constructor(
     readonly words: readonly string[],
-    /** The logical line (keepalived's buf_extern), for handlers that re-split it. */
-    readonly raw: string,
+    /** The logical line, or undefined for line `lineIndex`'s text (made when asked for). */
+    private readonly rawText: string | undefined,
     private readonly ctx: ParseContext,
+    private readonly lineIndex = -1,
   ) {}
+
+  /** The logical line (keepalived's buf_extern), for handlers that re-split it. */
+  get raw(): string {
+    return this.rawText ?? this.ctx.lineText(this.lineIndex);
+  }
 
   get length(): number {
     return this.words.length;
@@ -125,6 +160,17 @@ export interface LineSource {
   text(index: number): string | undefined;
   /** Where line `index` (one already read) is. */
   loc(index: number): SourceLoc;
+  /**
+   * The words of line `index` as splitWords() makes them (undefined: none), or null past the
+   * last line; for a source that can split a line without making its text first.
+   */
+  words?(index: number, onQuoteError: (m: string) => void): string[] | undefined | null;
+  /**
+   * How line `index` bears on a skipped block (skipLines()), without making its text:
+   * SKIP_END past the last line, SKIP_OPEN `{`, SKIP_CLOSE `}`, SKIP_PLAIN a line with no
+   * brace or quote, SKIP_OTHER any other.
+   */
+  skipKind?(index: number): number;
   /** include_check: how later includes are judged (the reader is still reading). */
   setIncludeCheck?(flags: number): void;
   /**
@@ -203,16 +249,18 @@ export class ParseContext implements ValueReport {
       return this.kwLevel > 0;
     }
     for (;;) {
-      const t = this.lines.text(this.index);
-      if (t === undefined) return false;
-      if (t === '{') this.skipSublevel++;
-      else if (t === '}') {
+      const kind = this.lines.skipKind
+        ? this.lines.skipKind(this.index)
+        : skipKindOf(this.lines.text(this.index));
+      if (kind === SKIP_END || kind === SKIP_OTHER) return false;
+      if (kind === SKIP_OPEN) this.skipSublevel++;
+      else if (kind === SKIP_CLOSE) {
         if (--this.skipSublevel === 0) {
           if (whole) this.lines.rememberSkippedBlock?.(start, this.index);
           this.current = this.index++;
           return this.kwLevel > 0;
         }
-      } else if (PLAIN_SKIP.test(t)) return false;
+      }
       this.current = this.index++;
     }
   }
@@ -226,14 +274,28 @@ export class ParseContext implements ValueReport {
   nextLine(): readonly string[] | undefined {
     for (;;) {
       const i = this.index++;
-      const text = this.lines.text(i);
-      if (text === undefined) break;
+      const before = this.current;
+      // The line is current while it is split: an unmatched quote is reported on it.
       this.current = i;
       // Split again in every pass, as keepalived does: cheaper than keeping 4 words per line.
-      const words = splitWords(text, this.onQuoteError);
+      let words: string[] | undefined | null;
+      if (this.lines.words) words = this.lines.words(i, this.onQuoteError);
+      else {
+        const text = this.lines.text(i);
+        words = text === undefined ? null : splitWords(text, this.onQuoteError);
+      }
+      if (words === null) {
+        this.current = before;
+        break;
+      }
       if (words) return words;
     }
     return undefined;
+  }
+
+  /** The text of line `index` (one already read). */
+  lineText(index: number): string {
+    return this.lines.text(index) as string;
   }
 
   /** Words of the current line split shell-like (quotes, escapes), for script command lines. */
@@ -318,8 +380,12 @@ export class ParseContext implements ValueReport {
     let byName = TABLE_INDEX.get(table);
     if (!byName) {
       // keepalived scans in order, so the first keyword of a name wins.
-      byName = new Map<string, Keyword>();
-      for (const k of table) if (!byName.has(k.name)) byName.set(k.name, k);
+      byName = new Map<string, Entry>();
+      for (const k of table) {
+        if (byName.has(k.name)) continue;
+        const inactive = (k as { inactive?: true }).inactive === true;
+        byName.set(k.name, new Entry(k.handler, k.sub, k.close, inactive));
+      }
       TABLE_INDEX.set(table, byName);
     }
     for (;;) {
@@ -359,7 +425,7 @@ export class ParseContext implements ValueReport {
         this.report('unknown-keyword', `Unknown keyword '${str}'`);
         continue;
       }
-      if ((kw as { inactive?: true }).inactive) {
+      if (kw.inactive) {
         this.skipSublevel = words[words.length - 1] === '{' ? 1 : -1;
         continue;
       }
@@ -370,7 +436,7 @@ export class ParseContext implements ValueReport {
           bobNeeded = false;
         } else bobNeeded = true;
       }
-      kw.handler?.(this, new Words(vec, this.lines.text(this.current) as string, this));
+      kw.handler?.(this, new Words(vec, undefined, this, this.current));
       if (kw.sub) {
         this.kwLevel++;
         const skipped = this.processStream(kw.sub, bobNeeded);

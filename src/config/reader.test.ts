@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { DiagnosticSink } from '../base/diagnostics.js';
 import { memoryConfigFs } from './fs.js';
 import { ConfigReader } from './reader.js';
@@ -101,4 +102,52 @@ test('an extra } is reported at its line; missing ones at the end without a line
 test('a self-referencing definition stops instead of looping', () => {
   const { sink } = read({ '/etc/k.conf': '$A=x$A\nv $A\n' });
   assert.ok(sink.items.length <= 1);
+});
+
+/** Lines as readPlainLines() gives them where it can, readText() elsewhere (as load.ts reads). */
+function readBulk(files: Record<string, string>) {
+  const sink = new DiagnosticSink();
+  const r = new ConfigReader({ fs: memoryConfigFs(files), cwd: '/', configId: 'lb01' }, sink);
+  r.open('/etc/k.conf');
+  const out: string[] = [];
+  for (;;) {
+    const src = r.plainSource();
+    const file = r.plainFile() ?? '';
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const got = r.readPlainLines((s, e, n) => out.push(`${name}:${n} ${src.slice(s, e)}`), 3);
+    if (got > 0) continue;
+    const t = r.readText();
+    if (t === null) break;
+    out.push(`${r.lineFile.slice(r.lineFile.lastIndexOf('/') + 1)}:${r.lineNo} ${t}`);
+  }
+  r.finish();
+  return { lines: out, sink };
+}
+
+test('readPlainLines() gives the lines, places and diagnostics readText() gives', () => {
+  // Plain files only (no quote, comment, escape, CR, NUL, @, $, ~), with what makes it stop.
+  const piece = fc.constantFrom(
+    'a',
+    'b c',
+    ' ',
+    '\t',
+    '{',
+    '}',
+    'include /etc/i.conf',
+    'includer x',
+    '\v',
+    'x'.repeat(600),
+  );
+  const line = fc.array(piece, { maxLength: 6 }).map((p) => p.join(''));
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 30 }), fc.boolean(), (lines, lastNewline) => {
+      const text = lines.join('\n') + (lastNewline ? '\n' : '');
+      const files = { '/etc/k.conf': text, '/etc/i.conf': 'i1 {\n}\n}\n' };
+      const bulk = readBulk(files);
+      const plain = read(files);
+      assert.deepEqual(bulk.lines, plain.lines);
+      assert.deepEqual(bulk.sink.items, plain.sink.items);
+    }),
+    { numRuns: 300 },
+  );
 });

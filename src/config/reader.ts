@@ -277,6 +277,117 @@ export class ConfigReader {
     }
   }
 
+  // ---- the bulk of a plain file ----
+
+  /**
+   * The logical lines of whole physical lines of a plain file (no quote, escape, comment,
+   * CR, NUL, `@`, `$` or `~`), by position in `plainSource()`, without making strings: such a
+   * line's logical lines are the runs between braces, without the blanks around them, and each
+   * brace alone, which is what readText() makes of it. One loop over the characters, hot
+   * enough to be optimised, instead of several calls per line.
+   *
+   * `emit(start, end, lineNo)` gets each line. Stops (returning the count) after `max` lines
+   * or before a physical line that readText() must see: one with an `include` line, a `}`
+   * that has no `{` (reported there), or longer than fgets() reads; and at the file's end.
+   * Returns 0 when the reader is not at a plain file's line (a residue, a repetition or a
+   * definition pending): readText() then goes on as usual.
+   */
+  readPlainLines(emit: (start: number, end: number, lineNo: number) => void, max: number): number {
+    const f = this.stack[this.stack.length - 1]?.current;
+    if (
+      !f?.plain ||
+      this.eof ||
+      this.lineResidue !== undefined ||
+      this.repetitions.length > 0 ||
+      this.multilineRest !== undefined ||
+      this.definingMultiline
+    ) {
+      return 0;
+    }
+    const text = f.text;
+    const n = text.length;
+    let pos = f.pos;
+    let lineNo = f.lineNo;
+    let depth = this.blockDepth;
+    let count = 0;
+    while (pos < n && count < max) {
+      const nl = text.indexOf('\n', pos);
+      const stop = nl < 0 ? n : nl;
+      const next = nl < 0 ? n : nl + 1;
+      if (next - pos > MAXBUF - 1) break;
+      // First the line is checked (no include, no unmatched `}`), then its lines are given.
+      let d = depth;
+      let ok = true;
+      let i = pos;
+      while (i < stop) {
+        const c = text.charCodeAt(i);
+        if (c === 32 || c === 9) {
+          i++;
+        } else if (c === 123) {
+          d++;
+          i++;
+        } else if (c === 125) {
+          if (--d < 0) {
+            ok = false;
+            break;
+          }
+          i++;
+        } else {
+          // A logical line starts here and runs to the next brace.
+          if (c === 105 && text.startsWith('include', i)) {
+            ok = false;
+            break;
+          }
+          for (i++; i < stop; i++) {
+            const c2 = text.charCodeAt(i);
+            if (c2 === 123 || c2 === 125) break;
+          }
+        }
+      }
+      if (!ok) break;
+      lineNo++;
+      i = pos;
+      while (i < stop) {
+        const c = text.charCodeAt(i);
+        if (c === 32 || c === 9) {
+          i++;
+        } else if (c === 123 || c === 125) {
+          emit(i, i + 1, lineNo);
+          count++;
+          i++;
+        } else {
+          const start = i;
+          let end = i + 1;
+          for (i++; i < stop; i++) {
+            const c2 = text.charCodeAt(i);
+            if (c2 === 123 || c2 === 125) break;
+            if (c2 !== 32 && c2 !== 9) end = i + 1;
+          }
+          emit(start, end, lineNo);
+          count++;
+        }
+      }
+      depth = d;
+      pos = next;
+    }
+    f.pos = pos;
+    f.lineNo = lineNo;
+    this.blockDepth = depth;
+    this.lineFile = f.path;
+    this.lineNo = lineNo;
+    return count;
+  }
+
+  /** The text readPlainLines() positions are in: the file being read. */
+  plainSource(): string {
+    return this.stack[this.stack.length - 1]?.current?.text ?? '';
+  }
+
+  /** The path of the file being read (where readPlainLines() lines are). */
+  plainFile(): string | undefined {
+    return this.stack[this.stack.length - 1]?.current?.path;
+  }
+
   // ---- logical lines ----
 
   /** Where the line readText() returned last is. */

@@ -29,6 +29,8 @@ export const TIMER_HZ_DIGITS = 6;
  * digits), with no BigInt on the way, it is what parseLeading() would make of it.
  */
 const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+/** Up to nine digits: times 10^6 still a safe integer, so readDecimal() needs no strings. */
+const SMALL_INTEGER = /^[0-9]{1,9}$/;
 
 /** strtol/strtoul with base 10 (or 0/16): the longest valid prefix and whether all was used. */
 function parseLeading(text: string, base: number): { value: bigint; rest: string; any: boolean } {
@@ -122,27 +124,33 @@ export function readDecimal(
     r.report('invalid-number', `${warn}negative number '${text}'`);
     return undefined;
   }
-  const dp = text.indexOf('.');
-  let numDp = dp >= 0 ? text.length - dp - 1 : 0;
-  let roundUp = false;
-  if (numDp > shift) {
-    r.report('invalid-number', `${warn}number '${text}' has too many decimal places`);
-    roundUp = (text[dp + shift + 1] ?? '0') >= '5';
-    numDp = shift;
-  }
-  let digits = dp >= 0 ? text.slice(0, dp) + text.slice(dp + 1, dp + 1 + numDp) : text;
-  digits += '0'.repeat(shift - numDp);
   let v: number;
   let rest = '';
   let tooBig = false;
-  if (PLAIN_DECIMAL.test(digits)) v = Number(digits);
-  else {
-    const p = parseLeading(digits, 10);
-    v = p.any ? Number(p.value) : 0;
-    rest = p.rest;
-    tooBig = p.any && p.value > 18446744073709551615n;
+  let digits = '';
+  if (shift <= 6 && SMALL_INTEGER.test(text)) {
+    // A whole number (most timers): what the lines below make of it, without the strings.
+    v = Number(text) * 10 ** shift;
+  } else {
+    const dp = text.indexOf('.');
+    let numDp = dp >= 0 ? text.length - dp - 1 : 0;
+    let roundUp = false;
+    if (numDp > shift) {
+      r.report('invalid-number', `${warn}number '${text}' has too many decimal places`);
+      roundUp = (text[dp + shift + 1] ?? '0') >= '5';
+      numDp = shift;
+    }
+    digits = dp >= 0 ? text.slice(0, dp) + text.slice(dp + 1, dp + 1 + numDp) : text;
+    digits += '0'.repeat(shift - numDp);
+    if (PLAIN_DECIMAL.test(digits)) v = Number(digits);
+    else {
+      const p = parseLeading(digits, 10);
+      v = p.any ? Number(p.value) : 0;
+      rest = p.rest;
+      tooBig = p.any && p.value > 18446744073709551615n;
+    }
+    if (roundUp) v++;
   }
-  if (roundUp) v++;
   const scale = 10 ** shift;
   const fmt = (x: number): string => `${Math.floor(x / scale)}.${String(x % scale).padStart(shift, '0')}`;
   if (rest !== '' || (digits.length > 0 && /^[ \t]/.test(digits))) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseArgs } from './args.js';
-import { runCli } from './cli.js';
+import { type DaemonModule, type ReloadPlanModule, runCli } from './cli.js';
 
 function run(argv: string[]) {
   let out = '';
@@ -59,4 +59,12 @@ test('--dump-config prints the model as JSON and --print-config as keepalived.co
   // The printer is imported on demand: the status comes as a promise.
   assert.equal(await status, 0);
   assert.match(out, /router_id lb01/);
+});
+
+test('the modules cli.ts imports by name have the types it states', async () => {
+  // Type-checked: tsc fails here if runDaemon() or runReloadPlan() change.
+  const daemon: DaemonModule = await import('./daemon.js');
+  const plan: ReloadPlanModule = await import('./reload-plan-cli.js');
+  assert.equal(typeof daemon.runDaemon, 'function');
+  assert.equal(typeof plan.runReloadPlan, 'function');
 });

@@ -5,11 +5,24 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { type Diagnostic, formatDiagnostic } from '../base/diagnostics.js';
-import { parseArgs, SIGNUMS } from './args.js';
+import { type CliOptions, parseArgs, SIGNUMS } from './args.js';
 import { readConfig } from './read-config.js';
 
 // The daemon, --reload-plan and --print-config are imported when used: `-t` then loads only
 // the configuration reader (ES modules load one by one, and the daemon is half of them).
+// The daemon and --reload-plan are named through variables: the single-file build of the
+// command line (tsconfig.bundle.json, bundle-main.cts) follows literal imports only, so it
+// holds `-t` and its kin, and these two load as ES modules. Their types are stated here and
+// checked against the modules in cli.test.ts.
+const DAEMON: string = './daemon.js';
+const RELOAD_PLAN: string = './reload-plan-cli.js';
+
+export interface DaemonModule {
+  runDaemon(o: CliOptions, argv: readonly string[]): Promise<number>;
+}
+export interface ReloadPlanModule {
+  runReloadPlan(o: CliOptions, io: CliIo, read: (path: string) => string): Promise<number>;
+}
 
 export const VERSION = '0.1.0';
 export const COMPATIBLE_WITH = 'Keepalived v2.2.7';
@@ -108,10 +121,11 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
     return 0;
   }
   if (o.reloadPlan !== undefined)
-    return import('./reload-plan-cli.js').then((m) => m.runReloadPlan(o, io, readText));
+    return (import(RELOAD_PLAN) as Promise<ReloadPlanModule>).then((m) => m.runReloadPlan(o, io, readText));
   if (o.snmp) io.stderr('keepalived-ts: SNMP is not built in - ignoring -x\n');
   if (o.configTest !== undefined || o.dumpConfigJson || o.printConfig) {
-    const result = readConfig(o);
+    // `-t` alone needs no model (the JSON and printed forms do).
+    const result = readConfig(o, o.dumpConfigJson || o.printConfig);
     const lines = distinctDiagnostics(result.diagnostics).map((d) => `${formatDiagnostic(d)}\n`);
     if (o.configTest) {
       try {
@@ -131,7 +145,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
     }
     return status;
   }
-  return import('./daemon.js').then((m) => m.runDaemon(o, argv));
+  return (import(DAEMON) as Promise<DaemonModule>).then((m) => m.runDaemon(o, argv));
 }
 
 /** Reads a small text file, for tools that print a config's source lines. */

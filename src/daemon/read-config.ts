@@ -50,7 +50,8 @@ function remembered(lookup: InterfaceLookup): InterfaceLookup {
   };
 }
 
-export function readConfig(o: CliOptions): LoadResult {
+/** `model: false`: diagnostics and exit status only (`-t`), no model. */
+export function readConfig(o: CliOptions, model = true): LoadResult {
   return loadConfig({
     path: o.configFile,
     configId: o.configId ?? defaultConfigId(),
@@ -62,5 +63,6 @@ export function readConfig(o: CliOptions): LoadResult {
     },
     testMode: o.configTest !== undefined,
     allConfig: o.allConfig,
+    model,
   });
 }

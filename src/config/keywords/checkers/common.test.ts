@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TcpCheck } from '../../model/checkers.js';
 import { parseSockAddr } from './common.js';
+import { buildTiming, newTiming } from './state.js';
 import { checkers, load, places } from './test-kit.js';
 
 test('a bare TCP_CHECK inherits everything and keeps its own defaults', () => {
@@ -171,4 +172,11 @@ test('parseSockAddr() reads the address as inet_stosockaddr does', () => {
   assert.deepEqual(parseSockAddr('2001:db8::1/64'), { addr: '2001:db8::1', family: 6 });
   assert.equal(parseSockAddr('010.0.0.1'), undefined);
   assert.equal(parseSockAddr('host.example'), undefined);
+});
+
+test("TCP_CHECK's fields come in buildTiming()'s order, as the other checkers' (--dump-config)", () => {
+  const r = load('    TCP_CHECK {\n    }');
+  const [tcp] = checkers(r);
+  const timing = Object.keys(buildTiming(newTiming(), { retry: 1, delayBeforeRetryUs: 1 }));
+  assert.deepEqual(Object.keys(tcp ?? {}), ['type', 'loc', 'connection', ...timing]);
 });

@@ -7,7 +7,6 @@ import { commonKeywords } from './common.js';
 import {
   beginChecker,
   buildConn,
-  buildTiming,
   CHECKER,
   type CheckerFrame,
   checkConnOpts,
@@ -40,11 +39,22 @@ function connectionOnlyCheck(type: 'TCP_CHECK' | 'PING_CHECK'): Keyword {
     close: (ctx) => {
       const f = closing(ctx);
       if (!f || !checkConnOpts(ctx, f.conn)) return;
+      // Fields written out, in buildTiming()'s order, rather than spread from it: a spread
+      // into a literal adds them one by one, to an out-of-object property array (one per
+      // checker, 30,000 in a large config).
+      const t = f.timing;
       queueChecker(ctx, {
         type,
         loc: f.loc,
         connection: buildConn(f.conn),
-        ...buildTiming(f.timing, STANDARD_DEFAULTS),
+        retry: t.retry,
+        defaultRetry: STANDARD_DEFAULTS.retry,
+        delayBeforeRetryUs: t.delayBeforeRetryUs,
+        defaultDelayBeforeRetryUs: STANDARD_DEFAULTS.delayBeforeRetryUs,
+        warmupUs: t.warmupUs,
+        delayLoopUs: t.delayLoopUs,
+        alpha: t.alpha,
+        logAllFailures: t.logAllFailures,
       });
     },
   };
