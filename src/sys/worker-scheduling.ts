@@ -12,16 +12,18 @@
  */
 import type { Clock, TimerHandle } from '../base/clock.js';
 import type { GlobalDefs, ProcessScheduling } from '../config/model/global.js';
+import type { RawSockAddon } from '../net/rawsock.js';
 
-/** The addon calls this needs (src/net/rawsock.ts): 0 or an errno. */
-export interface SchedulingCalls {
-  setThreadNice(nice: number): number;
-  setThreadRealtime(priority: number): number;
-  setThreadAffinity(cpus: readonly number[]): number;
-  lockMemory(): number;
-  realtimePriorityRange(): { min: number; max: number };
-  errorText(errno: number): string;
-}
+/** The addon calls this needs (src/net/rawsock.ts): each returns 0 or an errno. */
+export type SchedulingCalls = Pick<
+  RawSockAddon,
+  | 'setThreadNice'
+  | 'setThreadRealtime'
+  | 'setThreadAffinity'
+  | 'lockMemory'
+  | 'realtimePriorityRange'
+  | 'errorText'
+>;
 
 export interface WorkerSchedulingSettings {
   readonly scheduling: ProcessScheduling;
