@@ -60,20 +60,10 @@ export class WorkerScheduling {
   /** keepalived's set_process_priorities() then set_process_cpu_affinity(), at start. */
   apply(): void {
     const s = this.#settings.scheduling;
-    if (s.realtimePriority !== undefined)
-      this.#setRealtime(s.realtimePriority, 'child process: cannot raise priority');
-    else if (s.nice !== 0) {
-      const err = this.#calls.setThreadNice(s.nice);
-      if (err !== 0) this.#log(`Unable to set process priority to ${s.nice} - ${this.#calls.errorText(err)}`);
-    }
-    if (s.noSwap) {
-      const err = this.#calls.lockMemory();
-      if (err !== 0) this.#log(`Unable to lock process in memory - ${this.#calls.errorText(err)}`);
-    }
-    if (s.cpuAffinity.length > 0) {
-      const err = this.#calls.setThreadAffinity(s.cpuAffinity);
-      if (err !== 0) this.#log(`unable to set cpu affinity to vrrp process (${this.#calls.errorText(err)})`);
-    }
+    if (s.realtimePriority !== undefined) this.#setRealtime(s.realtimePriority);
+    else if (s.nice !== 0) this.#setNice(s.nice);
+    if (s.noSwap) this.#lockMemory();
+    if (s.cpuAffinity.length > 0) this.#setAffinity(s.cpuAffinity);
   }
 
   /**
@@ -89,21 +79,12 @@ export class WorkerScheduling {
       if (err === 0) this.#rtPriority = 0;
       else this.#log('child process: cannot reset realtime scheduling');
     }
-    if (was.nice !== now.nice && now.realtimePriority === undefined) {
-      const err = this.#calls.setThreadNice(now.nice);
-      if (err !== 0)
-        this.#log(`Unable to set process priority to ${now.nice} - ${this.#calls.errorText(err)}`);
-    }
+    if (was.nice !== now.nice && now.realtimePriority === undefined) this.#setNice(now.nice);
     if (now.realtimePriority !== undefined && now.realtimePriority !== this.#rtPriority)
-      this.#setRealtime(now.realtimePriority, 'child process: cannot raise priority');
-    if (now.noSwap && !was.noSwap) {
-      const err = this.#calls.lockMemory();
-      if (err !== 0) this.#log(`Unable to lock process in memory - ${this.#calls.errorText(err)}`);
-    }
-    if (now.cpuAffinity.join() !== was.cpuAffinity.join() && now.cpuAffinity.length > 0) {
-      const err = this.#calls.setThreadAffinity(now.cpuAffinity);
-      if (err !== 0) this.#log(`unable to set cpu affinity to vrrp process (${this.#calls.errorText(err)})`);
-    }
+      this.#setRealtime(now.realtimePriority);
+    if (now.noSwap && !was.noSwap) this.#lockMemory();
+    if (now.cpuAffinity.join() !== was.cpuAffinity.join() && now.cpuAffinity.length > 0)
+      this.#setAffinity(now.cpuAffinity);
   }
 
   /**
@@ -118,18 +99,32 @@ export class WorkerScheduling {
     const max = this.#settings.maxAutoPriority;
     if (max <= 0 || this.#rtPriority >= max) return;
     const next = this.#rtPriority === 0 ? this.#calls.realtimePriorityRange().min : this.#rtPriority + 1;
-    if (this.#setRealtime(next, 'child process: cannot raise priority'))
-      this.#log(`Set realtime priority ${next}`);
+    if (this.#setRealtime(next)) this.#log(`Set realtime priority ${next}`);
   }
 
-  #setRealtime(priority: number, failure: string): boolean {
+  #setRealtime(priority: number): boolean {
     const err = this.#calls.setThreadRealtime(priority);
     if (err !== 0) {
-      this.#log(failure);
+      this.#log('child process: cannot raise priority');
       return false;
     }
     this.#rtPriority = priority;
     return true;
+  }
+
+  #setNice(nice: number): void {
+    const err = this.#calls.setThreadNice(nice);
+    if (err !== 0) this.#log(`Unable to set process priority to ${nice} - ${this.#calls.errorText(err)}`);
+  }
+
+  #lockMemory(): void {
+    const err = this.#calls.lockMemory();
+    if (err !== 0) this.#log(`Unable to lock process in memory - ${this.#calls.errorText(err)}`);
+  }
+
+  #setAffinity(cpus: readonly number[]): void {
+    const err = this.#calls.setThreadAffinity(cpus);
+    if (err !== 0) this.#log(`unable to set cpu affinity to vrrp process (${this.#calls.errorText(err)})`);
   }
 }
 
